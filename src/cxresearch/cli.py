@@ -1,0 +1,226 @@
+"""The ``cxresearch`` command.
+
+Subcommands::
+
+    cxresearch survey validate PATH...           check instruments (YAML or XLSForm)
+    cxresearch survey export PATH --to FORMAT -o OUT [--lang nl|en]
+    cxresearch survey import FORM -o instrument.yaml
+    cxresearch survey items                       list the item bank
+    cxresearch new STUDY                          scaffold a study folder
+    cxresearch run [STUDY]                        the main job on a study (default: the example)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from . import __version__
+from .errors import Code, CxResearchError, InstrumentError, Problem, Severity
+
+__all__ = ["main"]
+
+
+def _print_problems(problems: Sequence[Problem], stream: object = sys.stderr) -> None:
+    for p in problems:
+        print(str(p), file=stream)  # type: ignore[call-overload]
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from .instrument import check_file
+
+    failed = 0
+    report = []
+    for path in args.paths:
+        inst, problems = check_file(path)
+        errors = [p for p in problems if p.severity == Severity.ERROR]
+        warnings = [p for p in problems if p.severity == Severity.WARNING]
+        if args.json:
+            report.append({"file": str(path), "ok": not errors,
+                           "questions": len(list(inst.questions())) if inst else None,
+                           "problems": [p.as_dict() for p in problems]})
+        else:
+            _print_problems(problems)
+            if errors:
+                print(f"FAIL {path}: {len(errors)} error(s), {len(warnings)} warning(s)")
+            else:
+                assert inst is not None
+                n = len(list(inst.questions()))
+                print(f"ok   {path}: {inst.kind.replace('_', ' ')} '{inst.id}' v{inst.version}, "
+                      f"{n} questions, {len(inst.field_ids())} answer fields, languages "
+                      f"{', '.join(inst.languages)}" + (f", {len(warnings)} warning(s)"
+                                                        if warnings else ""))
+        failed += bool(errors)
+    if args.json:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+    return 1 if failed else 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from .instrument import EXPORT_FORMATS, export_instrument, load_instrument
+
+    inst = load_instrument(args.path)
+    out = Path(args.output) if args.output else Path(args.path).with_suffix(
+        EXPORT_FORMATS[args.to] if args.to != "yaml" else ".export.yaml")
+    if out.exists() and out.is_dir():
+        suffix = f".{args.lang}" if args.lang and args.to in ("html", "markdown") else ""
+        out = out / f"{inst.id}{suffix}{EXPORT_FORMATS[args.to]}"
+    if args.to == "xlsform" and out.resolve() == Path(args.path).resolve():
+        raise InstrumentError.single(
+            Code.INVALID_VALUE, "the export would overwrite its own source file",
+            file=str(args.path), fix="choose another output file with -o")
+    written = export_instrument(inst, args.to, out, lang=args.lang)
+    if args.to == "xlsform" and args.check:
+        from .instrument.xlsform import check_xlsform
+
+        check_xlsform(written, odk_validate=args.odk_validate)
+    print(f"wrote {written}")
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from .instrument import load_instrument, save_instrument
+
+    inst = load_instrument(args.form)
+    out = Path(args.output)
+    if out.exists() and not args.force:
+        raise InstrumentError.single(
+            Code.INVALID_VALUE, f"'{out}' exists already", file=str(out),
+            fix="choose another file, or add --force to replace it")
+    save_instrument(inst, out)
+    print(f"wrote {out}: {len(list(inst.questions()))} questions, languages "
+          f"{', '.join(inst.languages)}")
+    return 0
+
+
+def _cmd_items(args: argparse.Namespace) -> int:
+    from .instrument import itembank
+
+    lang = args.lang
+    for item in itembank.items().values():
+        label = item.question.get("label", {}).get(lang, "")
+        print(f"{item.name:24} {item.metric:24} {item.title.get(lang, '')}")
+        if args.verbose:
+            print(f"    {label}")
+            print(f"    {item.definition.get(lang, '')}")
+    return 0
+
+
+def _cmd_new(args: argparse.Namespace) -> int:
+    from .study.scaffold import new_study
+
+    folder = new_study(args.study, language=args.lang, force=args.force)
+    print(f"created study folder {folder}")
+    print(f"next: edit {folder / 'journey.yaml'} and {folder / 'instruments'}, then run "
+          f"'cxresearch survey validate {folder / 'instruments'}/*.yaml'")
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from .study.runner import run_study
+
+    result = run_study(args.study, reports=args.reports)
+    print(result.summary())
+    return 0 if result.ok else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cxresearch",
+        description="Customer- and employee-journey research: instruments as code, "
+                    "exports for fielding, reproducible studies.")
+    parser.add_argument("--version", action="version", version=f"cxresearch {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    survey = sub.add_parser("survey", help="validate, export and import instruments",
+                            description="Work with survey instruments and interview guides.")
+    ssub = survey.add_subparsers(dest="survey_command", metavar="ACTION")
+    ssub.required = True
+
+    p = ssub.add_parser("validate", help="check instruments and list every problem",
+                        description="Check YAML instruments or XLSForms; list every problem "
+                        "with file, line, question id and how to fix it. Exit status 1 when "
+                        "any file has errors.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="instrument files (.yaml, .xlsx, .xls)")
+    p.add_argument("--json", action="store_true", help="print the problems as JSON")
+    p.set_defaults(func=_cmd_validate)
+
+    p = ssub.add_parser("export", help="export an instrument for fielding or review",
+                        description="Export to XLSForm (ODK, KoboToolbox), LimeSurvey's "
+                        "tab-separated structure, a printable HTML questionnaire, Markdown "
+                        "(interview guides) or YAML.")
+    p.add_argument("path", metavar="PATH", help="instrument file (.yaml, .xlsx, .xls)")
+    p.add_argument("--to", required=True,
+                   choices=["xlsform", "limesurvey", "html", "markdown", "yaml"],
+                   help="the export format")
+    p.add_argument("--lang", choices=None, default=None, metavar="LANG",
+                   help="language of HTML and Markdown (default: the instrument's default); "
+                   "for XLSForm: export only this language")
+    p.add_argument("-o", "--output", metavar="OUT", help="output file or existing folder")
+    p.add_argument("--no-check", dest="check", action="store_false",
+                   help="skip converting the XLSForm with pyxform after writing it")
+    p.add_argument("--odk-validate", action="store_true",
+                   help="also run ODK Validate on the XLSForm (needs Java)")
+    p.set_defaults(func=_cmd_export)
+
+    p = ssub.add_parser("import", help="convert an XLSForm into a YAML instrument",
+                        description="Read an existing XLSForm (e.g. from KoboToolbox) and "
+                        "write it as a cxresearch YAML instrument. Unsupported features are "
+                        "listed with sheet, row and column.")
+    p.add_argument("form", metavar="FORM", help="XLSForm (.xlsx or .xls)")
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="YAML file to write")
+    p.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    p.set_defaults(func=_cmd_import)
+
+    p = ssub.add_parser("items", help="list the item bank (NPS, CSAT, CES, ...)",
+                        description="List the standard items, the metric each feeds and "
+                        "how that metric is computed.")
+    p.add_argument("--lang", default="en", choices=["nl", "en"], help="language (default en)")
+    p.add_argument("-v", "--verbose", action="store_true", help="show wording and definition")
+    p.set_defaults(func=_cmd_items)
+
+    p = sub.add_parser("new", help="scaffold a new study folder",
+                       description="Create a study folder (study.yaml, journey.yaml, "
+                       "instruments/, data/raw/, data/clean/, transcripts/, roadmap.yaml) "
+                       "with starter files that validate.")
+    p.add_argument("study", metavar="STUDY", help="folder to create, e.g. surveys/my-study")
+    p.add_argument("--lang", default="nl", choices=["nl", "en"],
+                   help="default language of the starter instruments (both are written)")
+    p.add_argument("--force", action="store_true", help="write into an existing empty folder")
+    p.set_defaults(func=_cmd_new)
+
+    p = sub.add_parser("run", help="run a study's main job and write its report",
+                       description="Validate and export every instrument of the study and "
+                       "render its printable questionnaires, under reports/<study>/<run>/.")
+    p.add_argument("study", nargs="?", default=None, metavar="STUDY",
+                   help="study folder (default: the bundled example surveys/insurer-claims)")
+    p.add_argument("--reports", default="reports", metavar="DIR",
+                   help="where reports go (default: ./reports)")
+    p.set_defaults(func=_cmd_run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.func(args)
+        return code
+    except InstrumentError as exc:
+        _print_problems(exc.problems)
+        errors = sum(p.severity == Severity.ERROR for p in exc.problems)
+        print(f"error: {errors} problem(s); nothing was written", file=sys.stderr)
+        return 1
+    except CxResearchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:  # pragma: no cover
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,672 @@
+"""Read instruments from YAML (keeping positions) and write them back.
+
+The reader checks structure (types, known fields, required fields) and builds the model;
+:mod:`cxresearch.instrument.validate` then checks content (ids, references, logic,
+translations, the journey). Both collect every problem before raising.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import yaml
+
+from .._yaml import YMap, YNode, YScalar, YSeq, parse_yaml, read_source
+from ..errors import Code, InstrumentError, Problem, Severity, raise_if_errors
+from . import itembank
+from .model import (
+    AUDIENCES, KINDS, QUESTION_TYPES, Block, Choice, ChoiceList, Instrument, InterviewGuide,
+    MatrixItem, Pos, Question, Scale, Survey, Text,
+)
+
+__all__ = ["dump_instrument", "instrument_to_dict", "loads_instrument", "read_yaml_instrument"]
+
+_TOP_KEYS = {
+    "format", "kind", "id", "title", "version", "audience", "languages", "default_language",
+    "purpose", "min_group_size", "description", "journey", "metadata", "duration_minutes",
+    "scales", "choice_lists", "blocks",
+}
+_REQUIRED_TOP = ("kind", "id", "title", "version", "audience", "languages", "purpose", "blocks")
+_BLOCK_KEYS = {"id", "title", "stage", "touchpoint", "relevant", "intro", "questions"}
+_COMMON_Q = {
+    "id", "type", "label", "hint", "required", "required_message", "relevant", "constraint",
+    "constraint_message", "interviewer_note", "probes", "use", "subject", "metric", "item",
+}
+_TYPE_KEYS: dict[str, set[str]] = {
+    "single_choice": {"choices", "randomize", "other"},
+    "multiple_choice": {"choices", "randomize", "other", "min_selected", "max_selected"},
+    "ranking": {"choices", "randomize"},
+    "likert": {"scale"},
+    "likert_matrix": {"scale", "items"},
+    "rating": {"anchors"},
+    "number": {"min", "max", "decimals", "unit"},
+    "text": {"length", "max_length"},
+    "date": {"min", "max"},
+    "note": set(),
+}
+_TRUE = {"true", "yes", "y", "on", "1"}
+_FALSE = {"false", "no", "n", "off", "0"}
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _closest(word: str, options: Sequence[str]) -> str:
+    match = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"did you mean '{match[0]}'?" if match else ""
+
+
+class _Reader:
+    """Turns position-keeping YAML nodes into model objects, collecting problems."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.problems: list[Problem] = []
+        self.languages: list[str] = []
+        self.bank_scales: dict[str, Scale] = {}
+
+    # -- problem helpers ------------------------------------------------------------
+    def problem(self, code: Code, message: str, node: Any = None, *, qid: str | None = None,
+                key: str | None = None, **extra: Any) -> None:
+        line = column = None
+        if isinstance(node, YMap) and key is not None and key in node.key_pos:
+            line, column = node.key_pos[key]
+        elif node is not None and hasattr(node, "line"):
+            line, column = node.line, node.column
+        self.problems.append(Problem(code, message, file=self.name, line=line, column=column,
+                                     question_id=qid, **extra))
+
+    def expect_map(self, node: YNode | None, what: str, qid: str | None = None) -> YMap | None:
+        if isinstance(node, YMap):
+            return node
+        self.problem(Code.WRONG_TYPE, f"{what} must be a mapping of keys to values",
+                     node, qid=qid, given=_kind(node),
+                     fix=f"write {what} as 'key: value' lines indented under it")
+        return None
+
+    def expect_seq(self, node: YNode | None, what: str, qid: str | None = None) -> YSeq | None:
+        if isinstance(node, YSeq):
+            return node
+        self.problem(Code.WRONG_TYPE, f"{what} must be a list", node, qid=qid,
+                     given=_kind(node), fix=f"write each entry of {what} on a line starting with '- '")
+        return None
+
+    def check_keys(self, node: YMap, allowed: set[str], what: str, qid: str | None = None) -> None:
+        for key in node:
+            if key not in allowed:
+                hint = _closest(key, sorted(allowed))
+                self.problem(Code.UNKNOWN_FIELD, f"unknown field '{key}' in {what}", node, qid=qid,
+                             key=key, allowed=", ".join(sorted(allowed)),
+                             fix=hint or "remove it, or check the spelling")
+
+    # -- scalar readers --------------------------------------------------------------
+    def string(self, node: YMap, key: str, what: str, qid: str | None = None,
+               required: bool = False) -> str | None:
+        value = node.get(key)
+        if value is None:
+            if required:
+                self.problem(Code.MISSING_FIELD, f"{what} has no '{key}'", node, qid=qid,
+                             fix=f"add '{key}: ...'")
+            return None
+        if not isinstance(value, YScalar) or value.is_null:
+            self.problem(Code.WRONG_TYPE, f"'{key}' of {what} must be text", value, qid=qid,
+                         given=_kind(value))
+            return None
+        return value.raw
+
+    def boolean(self, node: YMap, key: str, qid: str | None, default: bool = False) -> bool:
+        value = node.get(key)
+        if value is None:
+            return default
+        if isinstance(value, YScalar) and value.raw.strip().lower() in _TRUE | _FALSE:
+            return value.raw.strip().lower() in _TRUE
+        self.problem(Code.WRONG_TYPE, f"'{key}' must be true or false", value, qid=qid,
+                     given=_given(value), allowed="true, false")
+        return default
+
+    def integer(self, node: YMap, key: str, qid: str | None, low: int | None = None,
+                high: int | None = None) -> int | None:
+        value = node.get(key)
+        if value is None:
+            return None
+        if isinstance(value, YScalar) and re.fullmatch(r"[+-]?\d+", value.raw.strip()):
+            number = int(value.raw)
+            if (low is not None and number < low) or (high is not None and number > high):
+                self.problem(Code.INVALID_VALUE, f"'{key}' is out of range", value, qid=qid,
+                             given=value.raw, allowed=f"{low} to {high}" if high is not None
+                             else f"{low} or more")
+                return None
+            return number
+        self.problem(Code.WRONG_TYPE, f"'{key}' must be a whole number", value, qid=qid,
+                     given=_given(value))
+        return None
+
+    def number(self, node: YMap, key: str, qid: str | None) -> float | None:
+        value = node.get(key)
+        if value is None:
+            return None
+        if isinstance(value, YScalar):
+            try:
+                return float(value.raw.replace("_", ""))
+            except ValueError:
+                pass
+        self.problem(Code.WRONG_TYPE, f"'{key}' must be a number", value, qid=qid,
+                     given=_given(value), fix="use a point as decimal separator, e.g. 2.5")
+        return None
+
+    def choice_of(self, node: YMap, key: str, options: Sequence[str], qid: str | None,
+                  default: str | None = None, required: bool = False) -> str | None:
+        raw = self.string(node, key, f"'{qid}'" if qid else "the instrument", qid, required)
+        if raw is None:
+            return default
+        if raw not in options:
+            self.problem(Code.INVALID_VALUE, f"'{key}' has an unknown value", node.get(key),
+                         qid=qid, given=raw, allowed=", ".join(options),
+                         fix=_closest(raw, options) or None)
+            return default
+        return raw
+
+    def text(self, node: YMap, key: str, what: str, qid: str | None = None,
+             required: bool = False) -> Text:
+        """Words per language: a mapping ``{nl: ..., en: ...}`` (plain text if one language)."""
+        value = node.get(key)
+        if value is None:
+            if required:
+                self.problem(Code.MISSING_FIELD, f"{what} has no '{key}'", node, qid=qid,
+                             fix=f"add '{key}:' with a text per language ({', '.join(self.languages)})")
+            return {}
+        return self.text_value(value, f"'{key}' of {what}", qid)
+
+    def text_value(self, value: YNode, what: str, qid: str | None) -> Text:
+        if isinstance(value, YScalar) and not value.is_null:
+            if len(self.languages) <= 1:
+                return {self.languages[0] if self.languages else "en": value.raw}
+            self.problem(Code.MISSING_TRANSLATION,
+                         f"{what} is one text, but the instrument has {len(self.languages)} "
+                         "languages", value, qid=qid, given=_given(value),
+                         fix="give a text per language, e.g. {"
+                         + ", ".join(f"{lang}: ..." for lang in self.languages) + "}")
+            return {lang: value.raw for lang in self.languages[:1]}
+        if isinstance(value, YMap):
+            result: Text = {}
+            for lang, words in value.items():
+                if not isinstance(words, YScalar) or words.is_null:
+                    self.problem(Code.WRONG_TYPE, f"the {lang} text of {what} must be text",
+                                 words, qid=qid, given=_kind(words))
+                    continue
+                result[lang] = words.raw
+            return result
+        self.problem(Code.WRONG_TYPE, f"{what} must be text per language", value, qid=qid,
+                     given=_kind(value))
+        return {}
+
+    # -- structures ---------------------------------------------------------------------
+    def scale_value(self, value: YNode, qid: str | None, named: dict[str, Scale]) -> Scale | None:
+        if isinstance(value, YScalar):
+            if value.raw in named:
+                return named[value.raw]
+            self.problem(Code.BAD_SCALE, f"unknown scale '{value.raw}'", value, qid=qid,
+                         allowed=", ".join(sorted(named)),
+                         fix=_closest(value.raw, sorted(named)) or
+                         "define it under 'scales:' or write the scale out")
+            return None
+        node = self.expect_map(value, "a scale", qid)
+        if node is None:
+            return None
+        self.check_keys(node, {"points", "labels", "start"}, "a scale", qid)
+        points = self.integer(node, "points", qid)
+        start = self.integer(node, "start", qid)
+        labels: list[Text] = []
+        seq = node.get("labels")
+        if seq is None:
+            self.problem(Code.BAD_SCALE, "a scale needs 'labels', one per point", node, qid=qid,
+                         fix="add 'labels:' with a text per language for every point")
+        elif (items := self.expect_seq(seq, "'labels' of a scale", qid)) is not None:
+            labels = [self.text_value(item, "a scale label", qid) for item in items]
+        if points is None:
+            if "points" not in node:
+                points = len(labels)
+            else:
+                return None
+        return Scale(points=points, labels=labels, start=1 if start is None else start,
+                     pos=Pos(node.line, node.column))
+
+    def choices_value(self, value: YSeq, name: str) -> ChoiceList:
+        choices: list[Choice] = []
+        for item in value:
+            entry = self.expect_map(item, f"a choice of list '{name}'", name)
+            if entry is None:
+                continue
+            self.check_keys(entry, {"value", "label"}, f"a choice of list '{name}'", name)
+            val = self.string(entry, "value", f"a choice of list '{name}'", name, required=True)
+            label = self.text(entry, "label", f"choice '{val}' of list '{name}'", name, required=True)
+            if val is not None:
+                choices.append(Choice(val, label))
+        return ChoiceList(name, choices, Pos(value.line, value.column))
+
+    def question(self, node: YMap, scales: dict[str, Scale], lists: dict[str, ChoiceList],
+                 block_id: str) -> Question | None:
+        qid_node = node.get("id")
+        qid = qid_node.raw if isinstance(qid_node, YScalar) else None
+        use = self.string(node, "use", "a question", qid)
+        item: itembank.Item | None = None
+        if use is not None:
+            try:
+                item = itembank.get_item(use)
+            except KeyError:
+                self.problem(Code.UNKNOWN_ITEM, f"unknown item bank item '{use}'", node, qid=qid,
+                             key="use", allowed=", ".join(itembank.item_names()),
+                             fix=_closest(use, itembank.item_names()) or
+                             "list the items with 'cxresearch survey items'")
+                return None
+            qid = qid or item.name
+        if qid is None:
+            self.problem(Code.MISSING_FIELD, f"a question in block '{block_id}' has no 'id'",
+                         node, fix="add 'id: ...' (letters, digits and _, starting with a letter)")
+            return None
+        qtype = self.choice_of(node, "type", QUESTION_TYPES, qid,
+                               default=item.question["type"] if item else None,
+                               required=item is None)
+        if qtype is None:
+            return None
+        allowed = _COMMON_Q | _TYPE_KEYS[qtype]
+        self.check_keys(node, allowed, f"question '{qid}' ({qtype})", qid)
+        subject: Text = {}
+        if "subject" in node:
+            subject = self.text(node, "subject", f"question '{qid}'", qid)
+        elif item is not None:
+            subject = dict(item.subject)
+        if item is not None and item.needs_subject and not subject:
+            self.problem(Code.MISSING_FIELD, f"item '{item.name}' needs a 'subject' to fill "
+                         "'{subject}' in its wording", node, qid=qid, key="use",
+                         fix="add 'subject:' with a text per language, e.g. the touchpoint")
+
+        def text_field(key: str, required: bool = False) -> Text:
+            if key in node:
+                return self.text(node, key, f"question '{qid}'", qid, required)
+            if item is not None and key in item.question:
+                return itembank.fill(item.question[key], subject)
+            if required:
+                self.problem(Code.MISSING_FIELD, f"question '{qid}' has no '{key}'", node,
+                             qid=qid, fix=f"add '{key}:' with a text per language")
+            return {}
+
+        q = Question(id=qid, type=qtype, label=text_field("label", qtype != "note" or True))
+        q.pos = Pos(node.line, node.column)
+        q.where = _value_positions(node)
+        q.item = item.name if item else self.string(node, "item", f"question '{qid}'", qid)
+        q.metric = self.string(node, "metric", f"question '{qid}'", qid) or (
+            item.metric if item else None)
+        q.hint = text_field("hint")
+        q.required = self.boolean(node, "required", qid,
+                                  bool(item.question.get("required")) if item else False)
+        q.required_message = text_field("required_message")
+        q.relevant = self.string(node, "relevant", f"question '{qid}'", qid)
+        q.constraint = self.string(node, "constraint", f"question '{qid}'", qid)
+        q.constraint_message = text_field("constraint_message")
+        q.interviewer_note = text_field("interviewer_note")
+        if "probes" in node and (seq := self.expect_seq(node["probes"], "'probes'", qid)) is not None:
+            q.probes = [self.text_value(p, "a probe", qid) for p in seq]
+        bank = item.question if item else {}
+        if qtype in ("single_choice", "multiple_choice", "ranking"):
+            value = node.get("choices")
+            if value is None and "choices" in bank:
+                q.choices = str(bank["choices"])
+            elif value is None:
+                self.problem(Code.MISSING_FIELD, f"question '{qid}' has no 'choices'", node,
+                             qid=qid, fix="add 'choices:' with the name of a list under "
+                             "'choice_lists:', or a list of {value, label}")
+            elif isinstance(value, YScalar):
+                q.choices = value.raw
+            elif isinstance(value, YSeq):
+                if qid in lists:
+                    self.problem(Code.DUPLICATE_ID, f"question '{qid}' has inline choices, but a "
+                                 f"choice list is also called '{qid}'", value, qid=qid,
+                                 fix="rename the choice list or refer to it by name")
+                lists[qid] = self.choices_value(value, qid)
+                q.choices = qid
+            else:
+                self.problem(Code.WRONG_TYPE, "'choices' must be a list name or a list",
+                             value, qid=qid, given=_kind(value))
+            q.randomize = self.boolean(node, "randomize", qid)
+            q.other = self.boolean(node, "other", qid) if qtype != "ranking" else False
+            q.min_selected = self.integer(node, "min_selected", qid, 0)
+            q.max_selected = self.integer(node, "max_selected", qid, 1)
+        if qtype in ("likert", "likert_matrix"):
+            value = node.get("scale")
+            if value is None and "scale" in bank:
+                value = YScalar(str(bank["scale"]), "str", q.pos.line, q.pos.column, False)
+            if value is None:
+                self.problem(Code.BAD_SCALE, f"question '{qid}' has no 'scale'", node, qid=qid,
+                             allowed=", ".join(sorted(scales)),
+                             fix="add 'scale:' with a scale name or {points, labels}")
+            else:
+                q.scale = self.scale_value(value, qid, scales)
+        if qtype == "likert_matrix":
+            q.items = self.matrix_items(node, qid, bank, subject)
+        if qtype == "rating":
+            q.anchors = self.anchors(node, qid, bank)
+        if qtype == "number":
+            q.min_value = self.number(node, "min", qid)
+            q.max_value = self.number(node, "max", qid)
+            q.decimals = self.boolean(node, "decimals", qid)
+            q.unit = text_field("unit")
+        if qtype == "text":
+            q.length = self.choice_of(node, "length", ("short", "long"), qid,
+                                      default=str(bank.get("length", "short"))) or "short"
+            q.max_length = self.integer(node, "max_length", qid, 1)
+        if qtype == "date":
+            for key in ("min", "max"):
+                raw = self.string(node, key, f"question '{qid}'", qid)
+                if raw is not None and not _DATE.match(raw):
+                    self.problem(Code.INVALID_VALUE, f"'{key}' must be a date", node.get(key),
+                                 qid=qid, given=raw, allowed="yyyy-mm-dd, e.g. 2026-01-31")
+                    raw = None
+                setattr(q, f"{key}_date", raw)
+        return q
+
+    def matrix_items(self, node: YMap, qid: str, bank: dict[str, Any],
+                     subject: Text) -> list[MatrixItem]:
+        value = node.get("items")
+        if value is None and "items" in bank:
+            return [MatrixItem(str(it["id"]).replace("{id}", qid),
+                               itembank.fill(it["label"], subject)) for it in bank["items"]]
+        if value is None:
+            self.problem(Code.MISSING_FIELD, f"matrix '{qid}' has no 'items'", node, qid=qid,
+                         fix="add 'items:' with an id and a label per row")
+            return []
+        seq = self.expect_seq(value, "'items'", qid)
+        items: list[MatrixItem] = []
+        for entry in seq or []:
+            m = self.expect_map(entry, f"an item of matrix '{qid}'", qid)
+            if m is None:
+                continue
+            self.check_keys(m, {"id", "label"}, f"an item of matrix '{qid}'", qid)
+            iid = self.string(m, "id", f"an item of matrix '{qid}'", qid, required=True)
+            label = self.text(m, "label", f"item '{iid}' of matrix '{qid}'", iid or qid, True)
+            if iid is not None:
+                items.append(MatrixItem(iid.replace("{id}", qid), label, Pos(m.line, m.column)))
+        return items
+
+    def anchors(self, node: YMap, qid: str, bank: dict[str, Any]) -> dict[str, Text]:
+        value = node.get("anchors")
+        if value is None:
+            return {k: dict(v) for k, v in bank.get("anchors", {}).items()}
+        m = self.expect_map(value, "'anchors'", qid)
+        if m is None:
+            return {}
+        self.check_keys(m, {"low", "high"}, "'anchors'", qid)
+        return {k: self.text(m, k, "'anchors'", qid) for k in ("low", "high") if k in m}
+
+    def block(self, node: YMap, scales: dict[str, Scale], lists: dict[str, ChoiceList],
+              index: int) -> Block:
+        bid = self.string(node, "id", f"block {index}", None, required=True) or f"block{index}"
+        self.check_keys(node, _BLOCK_KEYS, f"block '{bid}'", bid)
+        block = Block(id=bid, title=self.text(node, "title", f"block '{bid}'", bid, True))
+        block.pos = Pos(node.line, node.column)
+        block.where = _value_positions(node)
+        block.stage = self.string(node, "stage", f"block '{bid}'", bid)
+        block.touchpoint = self.string(node, "touchpoint", f"block '{bid}'", bid)
+        block.relevant = self.string(node, "relevant", f"block '{bid}'", bid)
+        block.intro = self.text(node, "intro", f"block '{bid}'", bid)
+        seq = node.get("questions")
+        if seq is None:
+            self.problem(Code.MISSING_FIELD, f"block '{bid}' has no 'questions'", node, qid=bid,
+                         fix="add 'questions:' with at least one question")
+        elif (items := self.expect_seq(seq, f"'questions' of block '{bid}'", bid)) is not None:
+            for entry in items:
+                m = self.expect_map(entry, f"a question in block '{bid}'", bid)
+                if m is not None and (q := self.question(m, scales, lists, bid)) is not None:
+                    block.questions.append(q)
+        return block
+
+    def instrument(self, root: YNode, base_dir: Path | None) -> Instrument | None:
+        top = self.expect_map(root, "the instrument file")
+        if top is None:
+            return None
+        self.check_keys(top, _TOP_KEYS, "the instrument")
+        for key in _REQUIRED_TOP:
+            if key not in top:
+                self.problem(Code.MISSING_FIELD, f"the instrument has no '{key}'", top,
+                             fix=f"add '{key}:' at the top level (see docs/instrument-format.md)")
+        langs = top.get("languages")
+        if isinstance(langs, YSeq) and all(isinstance(x, YScalar) for x in langs) and langs:
+            self.languages = [x.raw for x in langs if isinstance(x, YScalar)]
+        elif langs is not None:
+            self.problem(Code.WRONG_TYPE, "'languages' must be a list of language codes",
+                         langs, given=_given(langs), allowed="e.g. [nl, en]")
+        kind = self.choice_of(top, "kind", KINDS, None, default="survey")
+        cls = InterviewGuide if kind == "interview_guide" else Survey
+        scales = dict(itembank.scales())
+        if "scales" in top and (m := self.expect_map(top["scales"], "'scales'")) is not None:
+            for name, value in m.items():
+                scale = self.scale_value(value, name, scales)
+                if scale is not None:
+                    scale.name = name
+                    scales[name] = scale
+        lists: dict[str, ChoiceList] = {}
+        if "choice_lists" in top and (m := self.expect_map(top["choice_lists"], "'choice_lists'")):
+            for name, value in m.items():
+                if isinstance(value, YSeq):
+                    lists[name] = self.choices_value(value, name)
+                else:
+                    self.problem(Code.WRONG_TYPE, f"choice list '{name}' must be a list of "
+                                 "{value, label}", value, qid=name, given=_kind(value))
+        blocks: list[Block] = []
+        seq = top.get("blocks")
+        if seq is not None and (items := self.expect_seq(seq, "'blocks'")) is not None:
+            for i, entry in enumerate(items, 1):
+                if (m := self.expect_map(entry, f"block {i}")) is not None:
+                    blocks.append(self.block(m, scales, lists, i))
+        used = {q.scale.name for b in blocks for q in b.questions if q.scale and q.scale.name}
+        inst = cls(
+            id=self.string(top, "id", "the instrument") or "",
+            title=self.text(top, "title", "the instrument"),
+            version=self.string(top, "version", "the instrument") or "",
+            audience=self.choice_of(top, "audience", AUDIENCES, None, default="customer") or "",
+            languages=self.languages,
+            blocks=blocks,
+            kind=kind or "survey",
+            default_language=self.string(top, "default_language", "the instrument"),
+            purpose=self.text(top, "purpose", "the instrument"),
+            min_group_size=self.integer(top, "min_group_size", None, 1) or 5,
+            description=self.text(top, "description", "the instrument"),
+            journey=self.string(top, "journey", "the instrument"),
+            choice_lists=lists,
+            scales={k: v for k, v in scales.items() if k in used or k not in itembank.scales()},
+            duration_minutes=self.integer(top, "duration_minutes", None, 1),
+        )
+        if "metadata" in top and (seq := self.expect_seq(top["metadata"], "'metadata'")):
+            from .model import METADATA_FIELDS
+            for entry in seq:
+                if isinstance(entry, YScalar) and entry.raw in METADATA_FIELDS:
+                    inst.metadata.append(entry.raw)
+                else:
+                    self.problem(Code.INVALID_VALUE, "unknown metadata field", entry,
+                                 given=_given(entry), allowed=", ".join(METADATA_FIELDS))
+        if inst.journey is None and base_dir is not None and (base_dir.parent / "journey.yaml").exists():
+            inst.journey = "../journey.yaml"
+        return inst
+
+
+def _value_positions(node: YMap) -> dict[str, Pos]:
+    """Where each value starts (inside the quotes, for quoted text), else where its key is."""
+    where: dict[str, Pos] = {}
+    for key, value in node.items():
+        if isinstance(value, YScalar):
+            where[key] = Pos(value.line, value.column + (1 if value.quoted and value.tag else 0))
+        else:
+            where[key] = Pos(*node.key_pos[key])
+    return where
+
+
+def _kind(node: Any) -> str:
+    if node is None:
+        return "nothing"
+    if isinstance(node, YMap):
+        return "a mapping"
+    if isinstance(node, YSeq):
+        return "a list"
+    if isinstance(node, YScalar):
+        return "empty" if node.is_null else f"'{node.raw}'"
+    return type(node).__name__
+
+
+def _given(node: Any) -> str:
+    return _kind(node)
+
+
+def loads_instrument(text: str, name: str = "<text>", base_dir: str | Path | None = None,
+                     *, validate: bool = True) -> Instrument:
+    """Build an instrument from YAML text; raise :class:`InstrumentError` listing every problem."""
+    root = parse_yaml(text, name)
+    if root is None:
+        raise InstrumentError.single(
+            Code.EMPTY_FILE, "the file is empty", file=name,
+            fix="start from 'cxresearch new STUDY' or an example in surveys/")
+    reader = _Reader(name)
+    inst = reader.instrument(root, Path(base_dir) if base_dir is not None else None)
+    problems = list(reader.problems)
+    if inst is not None:
+        inst.source = name
+        if validate:
+            from .validate import validate_instrument
+            problems += validate_instrument(inst, base_dir=base_dir)
+    raise_if_errors(problems)
+    if inst is None:  # pragma: no cover - a None instrument always comes with a problem
+        raise InstrumentError(problems)
+    return inst
+
+
+def read_yaml_instrument(path: str | Path, *, validate: bool = True) -> tuple[Instrument, list[Problem]]:
+    """Read a YAML instrument file; return it with its warnings."""
+    source = read_source(path)
+    try:
+        inst = loads_instrument(source.text, source.name, Path(path).parent, validate=validate)
+    except InstrumentError as exc:
+        raise InstrumentError(list(exc.problems) + list(source.warnings)) from None
+    inst.sha256 = source.sha256
+    from .validate import validate_instrument
+    warnings = list(source.warnings)
+    if validate:
+        warnings += [p for p in validate_instrument(inst, base_dir=Path(path).parent)
+                     if p.severity == Severity.WARNING]
+    return inst, warnings
+
+
+# -- writing ------------------------------------------------------------------------------
+
+def _text(t: Text) -> Any:
+    return dict(t)
+
+
+def _scale_dict(s: Scale) -> dict[str, Any]:
+    d: dict[str, Any] = {"points": s.points}
+    if s.start != 1:
+        d["start"] = s.start
+    d["labels"] = [_text(x) for x in s.labels]
+    return d
+
+
+def _question_dict(q: Question, inst: Instrument) -> dict[str, Any]:
+    d: dict[str, Any] = {"id": q.id, "type": q.type}
+    put: Callable[[str, Any], None] = lambda k, v: d.__setitem__(k, v) if v else None
+    put("label", _text(q.label))
+    put("hint", _text(q.hint))
+    put("required", q.required)
+    put("required_message", _text(q.required_message))
+    put("relevant", q.relevant)
+    put("constraint", q.constraint)
+    put("constraint_message", _text(q.constraint_message))
+    if q.type in ("single_choice", "multiple_choice", "ranking"):
+        d["choices"] = q.choices
+        put("randomize", q.randomize)
+        put("other", q.other)
+        if q.min_selected is not None:
+            d["min_selected"] = q.min_selected
+        if q.max_selected is not None:
+            d["max_selected"] = q.max_selected
+    if q.scale is not None:
+        d["scale"] = q.scale.name if q.scale.name else _scale_dict(q.scale)
+    if q.items:
+        d["items"] = [{"id": it.id, "label": _text(it.label)} for it in q.items]
+    put("anchors", {k: _text(v) for k, v in q.anchors.items()})
+    if q.type == "number":
+        if q.min_value is not None:
+            d["min"] = int(q.min_value) if q.min_value.is_integer() else q.min_value
+        if q.max_value is not None:
+            d["max"] = int(q.max_value) if q.max_value.is_integer() else q.max_value
+        put("decimals", q.decimals)
+        put("unit", _text(q.unit))
+    if q.type == "text":
+        if q.length != "short":
+            d["length"] = q.length
+        if q.max_length is not None:
+            d["max_length"] = q.max_length
+    if q.type == "date":
+        put("min", q.min_date)
+        put("max", q.max_date)
+    put("interviewer_note", _text(q.interviewer_note))
+    put("probes", [_text(p) for p in q.probes])
+    put("metric", q.metric)
+    put("item", q.item)
+    return d
+
+
+def instrument_to_dict(inst: Instrument) -> dict[str, Any]:
+    """The instrument as plain data in the YAML format (item bank uses written out)."""
+    d: dict[str, Any] = {"format": "cxresearch-instrument/1", "kind": inst.kind, "id": inst.id,
+                         "version": inst.version, "title": _text(inst.title),
+                         "audience": inst.audience, "languages": list(inst.languages)}
+    if inst.default_language:
+        d["default_language"] = inst.default_language
+    d["purpose"] = _text(inst.purpose)
+    d["min_group_size"] = inst.min_group_size
+    if inst.description:
+        d["description"] = _text(inst.description)
+    if inst.journey:
+        d["journey"] = inst.journey
+    if inst.metadata:
+        d["metadata"] = list(inst.metadata)
+    if inst.duration_minutes:
+        d["duration_minutes"] = inst.duration_minutes
+    builtin = itembank.scales()
+    own = {n: s for n, s in inst.scales.items() if n not in builtin or builtin[n] != s}
+    if own:
+        d["scales"] = {n: _scale_dict(s) for n, s in own.items()}
+    if inst.choice_lists:
+        d["choice_lists"] = {
+            name: [{"value": c.value, "label": _text(c.label)} for c in cl.choices]
+            for name, cl in inst.choice_lists.items()}
+    blocks = []
+    for b in inst.blocks:
+        bd: dict[str, Any] = {"id": b.id, "title": _text(b.title)}
+        for key in ("stage", "touchpoint", "relevant"):
+            if getattr(b, key):
+                bd[key] = getattr(b, key)
+        if b.intro:
+            bd["intro"] = _text(b.intro)
+        bd["questions"] = [_question_dict(q, inst) for q in b.questions]
+        blocks.append(bd)
+    d["blocks"] = blocks
+    return d
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str_presenter(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(str, _str_presenter)
+
+
+def dump_instrument(inst: Instrument) -> str:
+    """The instrument as YAML text that :func:`loads_instrument` reads back to an equal model."""
+    header = f"# {inst.kind.replace('_', ' ')} '{inst.id}', written by cxresearch\n"
+    return header + yaml.dump(instrument_to_dict(inst), Dumper=_Dumper, sort_keys=False,
+                              allow_unicode=True, width=100, default_flow_style=False)

@@ -1,0 +1,45 @@
+"""Shared fixtures: small instruments written inline, and paths to the bundled examples."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "surveys" / "insurer-claims"
+REAL_FORMS = Path(__file__).resolve().parent / "data" / "real-forms"
+
+HEADER = """\
+kind: survey
+id: mini
+version: "1.0"
+title: {nl: Mini, en: Mini}
+audience: customer
+languages: [nl, en]
+purpose: {nl: Verbeteren van de dienst, en: Improving the service}
+"""
+
+
+@pytest.fixture
+def write_yaml(tmp_path: Path) -> Callable[..., Path]:
+    """Write YAML text (dedented) to a file in tmp_path and return its path."""
+
+    def write(text: str, name: str = "instrument.yaml", header: bool = True) -> Path:
+        path = tmp_path / name
+        body = textwrap.dedent(text)
+        path.write_text((HEADER if header else "") + body, encoding="utf-8")
+        return path
+
+    return write
+
+
+def bundled_instruments() -> list[Path]:
+    return sorted((EXAMPLE / "instruments").glob("*.yaml"))
+
+
+def java_available() -> bool:
+    return shutil.which("java") is not None

@@ -1,0 +1,105 @@
+"""The cxresearch command, run as a user runs it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from conftest import EXAMPLE, ROOT, bundled_instruments
+
+from cxresearch.cli import main
+
+SUBCOMMANDS = [[], ["survey"], ["survey", "validate"], ["survey", "export"],
+               ["survey", "import"], ["survey", "items"], ["new"], ["run"]]
+
+
+@pytest.mark.parametrize("words", SUBCOMMANDS, ids=lambda w: " ".join(w) or "top")
+def test_every_subcommand_has_help(words: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main([*words, "--help"])
+    assert exc.value.code == 0
+    assert "usage: cxresearch" in capsys.readouterr().out
+
+
+def test_entry_point_is_installed() -> None:
+    exe = Path(sys.executable).parent / "cxresearch"
+    out = subprocess.run([str(exe), "--version"], capture_output=True, text=True, check=True)
+    assert out.stdout.startswith("cxresearch ")
+
+
+def test_validate_bundled(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["survey", "validate", *map(str, bundled_instruments())]) == 0
+    out = capsys.readouterr().out
+    assert out.count("ok ") == len(bundled_instruments())
+
+
+def test_validate_reports_problems_with_exit_status(write_yaml: Callable[..., Path],
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    bad = write_yaml("blocks:\n  - id: b\n    title: {nl: B, en: B}\n    questions:\n"
+                     "      - id: q\n        type: text\n        label: {nl: A}\n")
+    assert main(["survey", "validate", str(bad)]) == 1
+    captured = capsys.readouterr()
+    assert "CX130" in captured.err and f"{bad}:14" in captured.err
+    assert "FAIL" in captured.out
+
+
+def test_export_every_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = EXAMPLE / "instruments" / "customer-survey.yaml"
+    for fmt, name in [("xlsform", "c.xlsx"), ("limesurvey", "c.txt"), ("html", "c.html"),
+                      ("markdown", "c.md"), ("yaml", "c.yaml")]:
+        assert main(["survey", "export", str(src), "--to", fmt, "--lang", "nl",
+                     "-o", str(tmp_path / name)]) == 0
+        assert (tmp_path / name).stat().st_size > 0
+    assert 'lang="nl"' in (tmp_path / "c.html").read_text(encoding="utf-8")
+
+
+def test_export_unknown_language_fails_cleanly(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    src = EXAMPLE / "instruments" / "customer-survey.yaml"
+    assert main(["survey", "export", str(src), "--to", "html", "--lang", "fr",
+                 "-o", str(tmp_path / "x.html")]) == 1
+    assert "allowed: nl, en" in capsys.readouterr().err
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_import_xlsform_round_trip(tmp_path: Path) -> None:
+    src = EXAMPLE / "instruments" / "customer-survey.yaml"
+    form = tmp_path / "form.xlsx"
+    assert main(["survey", "export", str(src), "--to", "xlsform", "-o", str(form)]) == 0
+    out = tmp_path / "back.yaml"
+    assert main(["survey", "import", str(form), "-o", str(out)]) == 0
+    assert main(["survey", "validate", str(out)]) == 0
+    assert main(["survey", "import", str(form), "-o", str(out)]) == 1  # no overwrite
+
+
+def test_new_study_validates_and_runs(tmp_path: Path) -> None:
+    study = tmp_path / "webshop-delivery"
+    assert main(["new", str(study)]) == 0
+    for rel in ("study.yaml", "journey.yaml", "roadmap.yaml", "data/raw/README.md",
+                "data/clean", "transcripts", "instruments/customer-survey.yaml"):
+        assert (study / rel).exists(), rel
+    assert main(["survey", "validate", *map(str, (study / "instruments").glob("*.yaml"))]) == 0
+    assert main(["new", str(study)]) == 1  # refuses to overwrite
+    assert main(["run", str(study), "--reports", str(tmp_path / "reports")]) == 0
+
+
+def test_run_writes_report_and_record(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", str(EXAMPLE), "--reports", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    runs = list((tmp_path / "insurer-claims").iterdir())
+    assert len(runs) == 1 and str(runs[0]) in out
+    record = (runs[0] / "run.json").read_text(encoding="utf-8")
+    assert '"sha256"' in record and '"pyxform"' in record
+    assert len(list(runs[0].glob("instruments/*/*.xlsx"))) == len(bundled_instruments())
+    assert len(list(runs[0].glob("instruments/*/*.nl.html"))) == len(bundled_instruments())
+
+
+def test_raw_example_files_are_untouched_by_run(tmp_path: Path) -> None:
+    before = {p: p.read_bytes() for p in (EXAMPLE).rglob("*") if p.is_file()}
+    assert main(["run", str(EXAMPLE), "--reports", str(tmp_path)]) == 0
+    after = {p: p.read_bytes() for p in (EXAMPLE).rglob("*") if p.is_file()}
+    assert before == after
+    assert not (ROOT / "surveys" / "insurer-claims" / "reports").exists()
