@@ -135,7 +135,7 @@ class _Checker:
                     for item in q.items:
                         claim(item.id, item.pos or q.pos, "matrix row")
                 else:
-                    for fid in q.field_ids():
+                    for fid in q.field_ids() or [q.id]:  # a note has no answer, but an id
                         claim(fid, q.pos, "question")
 
     def choice_lists(self) -> None:
