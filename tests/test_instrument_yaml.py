@@ -267,3 +267,74 @@ def test_large_instrument_loads(tmp_path: Path) -> None:
     path.write_text("".join(parts))
     survey = cx.load_instrument(path)
     assert len(survey.field_ids()) == n
+
+
+def test_scale_alias_does_not_rename_the_shared_scale(write_yaml: Callable[..., Path]) -> None:
+    aliased = write_yaml("scales:\n  myagree: agree5\n" + BLOCK +
+                         "      - id: q1\n        type: likert\n        scale: myagree\n"
+                         "        label: {nl: A, en: B}\n", name="a.yaml")
+    plain = write_yaml(BLOCK + "      - id: q1\n        type: likert\n        scale: agree5\n"
+                       "        label: {nl: A, en: B}\n", name="b.yaml")
+    assert cx.load_instrument(aliased).question("q1").scale.name == "myagree"  # type: ignore[union-attr]
+    second = cx.load_instrument(plain)
+    assert second.question("q1").scale.name == "agree5"  # type: ignore[union-attr]
+    assert cx.loads_instrument(cx.dump_instrument(second)) == second
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "message"),
+    [
+        ("choice_lists:\n  two:\n    - {value: a, label: {nl: a, en: a}}\n"
+         "    - {value: b, label: {nl: b, en: b}}\n" + BLOCK +
+         "      - id: q1\n        type: multiple_choice\n        choices: two\n"
+         "        min_selected: 5\n        label: {nl: A, en: B}\n",
+         "CX151", "asks for 5 to 2 answers, but has 2 choices"),
+        ("metadata: [start, start]\n" + BLOCK +
+         "      - id: q1\n        type: text\n        label: {nl: A, en: B}\n",
+         "CX121", "listed twice"),
+        (BLOCK + "      - id: q1\n        type: date\n        min: '2026-02-30'\n"
+         "        label: {nl: A, en: B}\n", "CX113", "must be a date"),
+        (BLOCK + "      - id: q1\n        type: number\n        min: .nan\n"
+         "        label: {nl: A, en: B}\n", "CX110", "must be a number"),
+        (BLOCK + "      - id: q1\n        type: number\n        max: .inf\n"
+         "        label: {nl: A, en: B}\n", "CX110", "must be a number"),
+    ],
+    ids=["too-many-selected", "duplicate-metadata", "impossible-date", "nan-bound", "inf-bound"],
+)
+def test_impossible_values_are_refused(write_yaml: Callable[..., Path], body: str, code: str,
+                                       message: str) -> None:
+    with pytest.raises(InstrumentError, match=message) as exc:
+        cx.load_instrument(write_yaml(body))
+    assert code in exc.value.codes
+
+
+def test_block_touchpoints_are_checked_against_the_journey(tmp_path: Path) -> None:
+    from conftest import HEADER
+
+    (tmp_path / "journey.yaml").write_text(
+        "id: j\ntitle: {nl: Reis, en: Journey}\nlanguages: [nl, en]\nstages:\n"
+        "  - id: use\n    name: {nl: Gebruik, en: Use}\n    touchpoints:\n"
+        "      - id: call\n        name: {nl: gesprek, en: call}\n", encoding="utf-8")
+    (tmp_path / "instruments").mkdir()
+    path = tmp_path / "instruments" / "s.yaml"
+    path.write_text(HEADER + "blocks:\n  - id: b\n    title: {nl: B, en: B}\n"
+                    "    touchpoint: cal\n    stage: usage\n    questions:\n"
+                    "      - id: q\n        type: text\n        label: {nl: A, en: B}\n",
+                    encoding="utf-8")
+    with pytest.raises(InstrumentError, match="did you mean 'call'") as exc:
+        cx.load_instrument(path)
+    assert set(exc.value.codes) == {"CX170", "CX171"}
+    touchpoint = next(p for p in exc.value.problems if p.code.value == "CX170")
+    assert (touchpoint.line, touchpoint.question_id) == (11, "b")
+
+
+def test_journey_typos_are_reported(tmp_path: Path) -> None:
+    from cxresearch.journey import load_journey
+
+    path = tmp_path / "journey.yaml"
+    path.write_text("id: j\ntitle: {en: J}\nlanguages: [en]\nstages:\n  - id: s\n"
+                    "    name: {en: S}\n    touchpoints:\n      - id: t\n        name: {en: T}\n"
+                    "        chanel: phone\n        moment_of_truth: ja\n", encoding="utf-8")
+    with pytest.raises(InstrumentError, match="did you mean 'channel'") as exc:
+        load_journey(path)
+    assert set(exc.value.codes) == {"CX112", "CX110"}

@@ -41,7 +41,7 @@ class _Checker:
         self.problems.append(Problem(
             code, message, file=self.file, sheet=self.sheet,
             line=pos.line if pos else None, column=pos.column if pos else None,
-            question_id=qid, severity=severity, **extra))  # type: ignore[arg-type]
+            question_id=qid, severity=severity, **extra))
 
     # -- texts ------------------------------------------------------------------------
     def text(self, text: Text, what: str, pos: Pos | None, qid: str | None,
@@ -201,8 +201,12 @@ class _Checker:
                              "text field")
                 n = len(cl.choices)
                 lo, hi = q.min_selected, q.max_selected
-                if (lo is not None and hi is not None and lo > hi) or (hi is not None and hi > n + q.other):
-                    self.add(Code.BAD_BOUNDS, f"{what} asks for {lo} to {hi} answers out of {n}",
+                most = n + q.other
+                if (lo is not None and hi is not None and lo > hi) \
+                        or (hi is not None and hi > most) or (lo is not None and lo > most):
+                    self.add(Code.BAD_BOUNDS, f"{what} asks for {lo if lo is not None else 0} "
+                             f"to {hi if hi is not None else most} answers, but has {most} "
+                             "choices",
                              q.position("max_selected"), q.id,
                              fix="make min_selected <= max_selected <= the number of choices")
         if q.type in ("likert", "likert_matrix") and q.scale is not None:

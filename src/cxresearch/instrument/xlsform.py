@@ -145,13 +145,13 @@ class _Builder:
             extra["appearance"] = "likert"
         elif q.type == "number":
             qtype = "decimal" if q.decimals else "integer"
-            lo, hi = q.min_value, q.max_value
-            if lo is not None or hi is not None:
-                constraint = _and(constraint, f". >= {_num(lo)}" if lo is not None else None,
-                                  f". <= {_num(hi)}" if hi is not None else None)
+            low, high = q.min_value, q.max_value
+            if low is not None or high is not None:
+                constraint = _and(constraint, f". >= {_num(low)}" if low is not None else None,
+                                  f". <= {_num(high)}" if high is not None else None)
                 message = message or {lang: t("bounds_message", lang).format(
-                    lo=_num(lo) if lo is not None else "-", hi=_num(hi) if hi is not None else "-")
-                    for lang in self.langs}
+                    lo=_num(low) if low is not None else "-",
+                    hi=_num(high) if high is not None else "-") for lang in self.langs}
         elif q.type == "text":
             qtype = "text"
             if q.length == "long":

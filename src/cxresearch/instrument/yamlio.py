@@ -7,7 +7,10 @@ translations, the journey). Both collect every problem before raising.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import difflib
+import math
 import re
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -148,9 +151,12 @@ class _Reader:
             return None
         if isinstance(value, YScalar):
             try:
-                return float(value.raw.replace("_", ""))
+                number = float(value.raw.replace("_", ""))
             except ValueError:
                 pass
+            else:
+                if math.isfinite(number):
+                    return number
         self.problem(Code.WRONG_TYPE, f"'{key}' must be a number", value, qid=qid,
                      given=_given(value), fix="use a point as decimal separator, e.g. 2.5")
         return None
@@ -292,7 +298,7 @@ class _Reader:
                              qid=qid, fix=f"add '{key}:' with a text per language")
             return {}
 
-        q = Question(id=qid, type=qtype, label=text_field("label", qtype != "note" or True))
+        q = Question(id=qid, type=qtype, label=text_field("label", True))
         q.pos = Pos(node.line, node.column)
         q.where = _value_positions(node)
         q.item = item.name if item else self.string(node, "item", f"question '{qid}'", qid)
@@ -359,7 +365,7 @@ class _Reader:
         if qtype == "date":
             for key in ("min", "max"):
                 raw = self.string(node, key, f"question '{qid}'", qid)
-                if raw is not None and not _DATE.match(raw):
+                if raw is not None and not _is_date(raw):
                     self.problem(Code.INVALID_VALUE, f"'{key}' must be a date", node.get(key),
                                  qid=qid, given=raw, allowed="yyyy-mm-dd, e.g. 2026-01-31")
                     raw = None
@@ -442,9 +448,8 @@ class _Reader:
         if "scales" in top and (m := self.expect_map(top["scales"], "'scales'")) is not None:
             for name, value in m.items():
                 scale = self.scale_value(value, name, scales)
-                if scale is not None:
-                    scale.name = name
-                    scales[name] = scale
+                if scale is not None:  # a copy: an alias must not rename a shared scale
+                    scales[name] = dataclasses.replace(scale, name=name)
         lists: dict[str, ChoiceList] = {}
         if "choice_lists" in top and (m := self.expect_map(top["choice_lists"], "'choice_lists'")):
             for name, value in m.items():
@@ -480,7 +485,10 @@ class _Reader:
         if "metadata" in top and (seq := self.expect_seq(top["metadata"], "'metadata'")):
             from .model import METADATA_FIELDS
             for entry in seq:
-                if isinstance(entry, YScalar) and entry.raw in METADATA_FIELDS:
+                if isinstance(entry, YScalar) and entry.raw in inst.metadata:
+                    self.problem(Code.DUPLICATE_ID, f"metadata field '{entry.raw}' is listed "
+                                 "twice", entry, fix="list each metadata field once")
+                elif isinstance(entry, YScalar) and entry.raw in METADATA_FIELDS:
                     inst.metadata.append(entry.raw)
                 else:
                     self.problem(Code.INVALID_VALUE, "unknown metadata field", entry,
@@ -488,6 +496,16 @@ class _Reader:
         if inst.journey is None and base_dir is not None and (base_dir.parent / "journey.yaml").exists():
             inst.journey = "../journey.yaml"
         return inst
+
+
+def _is_date(text: str) -> bool:
+    if not _DATE.match(text):
+        return False
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _value_positions(node: YMap) -> dict[str, Pos]:

@@ -15,6 +15,10 @@ from ..errors import Code, InstrumentError, Problem, raise_if_errors
 __all__ = ["CHANNELS", "Journey", "Stage", "Touchpoint", "load_journey"]
 
 Text = dict[str, str]
+_TOP_KEYS = {"format", "id", "title", "languages", "audience", "description", "stages"}
+_STAGE_KEYS = {"id", "name", "description", "touchpoints"}
+_TOUCHPOINT_KEYS = {"id", "name", "channel", "moment_of_truth", "customer", "employee",
+                    "description"}
 CHANNELS = ("online", "phone", "email", "chat", "app", "letter", "visit", "in_person", "other")
 
 
@@ -82,6 +86,21 @@ def _text(node: object, languages: list[str], what: str, name: str,
     return {}
 
 
+def _check_keys(node: YMap, allowed: set[str], what: str, name: str,
+                problems: list[Problem]) -> None:
+    import difflib
+
+    for key in node:
+        if key not in allowed:
+            close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.6)
+            line, column = node.key_pos[key]
+            problems.append(Problem(Code.UNKNOWN_FIELD, f"unknown field '{key}' in {what}",
+                                    file=name, line=line, column=column,
+                                    allowed=", ".join(sorted(allowed)),
+                                    fix=f"did you mean '{close[0]}'?" if close else
+                                    "remove it, or check the spelling"))
+
+
 def load_journey(path: str | Path) -> Journey:
     """Read ``journey.yaml``; raise :class:`InstrumentError` listing every problem."""
     src = read_source(path)
@@ -90,6 +109,7 @@ def load_journey(path: str | Path) -> Journey:
     if not isinstance(root, YMap):
         raise InstrumentError.single(Code.WRONG_TYPE, "a journey file must be a mapping with "
                                      "'id', 'title', 'languages' and 'stages'", file=src.name)
+    _check_keys(root, _TOP_KEYS, "the journey", src.name, problems)
     langs_node = root.get("languages")
     languages = [x.raw for x in langs_node if isinstance(x, YScalar)] \
         if isinstance(langs_node, YSeq) else ["en"]
@@ -113,10 +133,16 @@ def load_journey(path: str | Path) -> Journey:
                                     line=getattr(snode, "line", None)))
             continue
         sid = str(snode["id"])
+        _check_keys(snode, _STAGE_KEYS, f"stage '{sid}'", src.name, problems)
+        tps = snode.get("touchpoints")
+        if tps is not None and not isinstance(tps, YSeq):
+            problems.append(Problem(Code.WRONG_TYPE, f"'touchpoints' of stage '{sid}' must be "
+                                    "a list", file=src.name, line=snode.line, question_id=sid))
+        tnodes = tps if isinstance(tps, YSeq) else YSeq()
         stage = Stage(sid, _text(snode.get("name"), languages, f"stage '{sid}'", src.name,
                                  problems), line=snode.line)
         for key, node in [(sid, snode)] + [
-                (str(t.get("id")), t) for t in snode.get("touchpoints", YSeq())
+                (str(t.get("id")), t) for t in tnodes
                 if isinstance(t, YMap)]:
             if key in seen:
                 problems.append(Problem(Code.DUPLICATE_ID, f"id '{key}' is used twice "
@@ -124,14 +150,21 @@ def load_journey(path: str | Path) -> Journey:
                                         line=node.line, question_id=key,
                                         fix="give every stage and touchpoint its own id"))
             seen.setdefault(key, node.line)
-        for tnode in snode.get("touchpoints", YSeq()):
+        for tnode in tnodes:
             if not isinstance(tnode, YMap) or not isinstance(tnode.get("id"), YScalar):
                 problems.append(Problem(Code.MISSING_FIELD, "a touchpoint needs an 'id'",
                                         file=src.name, line=getattr(tnode, "line", None)))
                 continue
             tid = str(tnode["id"])
+            _check_keys(tnode, _TOUCHPOINT_KEYS, f"touchpoint '{tid}'", src.name, problems)
             channel = tnode.get("channel")
             mot = tnode.get("moment_of_truth")
+            if mot is not None and not (isinstance(mot, YScalar) and mot.raw.lower() in
+                                        ("true", "false", "yes", "no")):
+                problems.append(Problem(Code.WRONG_TYPE, f"'moment_of_truth' of '{tid}' must "
+                                        "be true or false", file=src.name,
+                                        line=getattr(mot, "line", tnode.line), question_id=tid,
+                                        given=str(mot), allowed="true, false"))
             tp = Touchpoint(
                 tid, _text(tnode.get("name"), languages, f"touchpoint '{tid}'", src.name, problems),
                 stage=sid, channel=channel.raw if isinstance(channel, YScalar) else None,
