@@ -287,7 +287,11 @@ class _Checker:
                          "move the question or change the condition")
             else:
                 notes = {q.id for q in self.inst.questions() if q.type == "note"}
+                matrices = {q.id: q for q in self.inst.questions() if q.type == "likert_matrix"}
                 why = "a note, which has no answer" if name in notes else "no question"
+                if name in matrices:
+                    rows = ", ".join(item.id for item in matrices[name].items)
+                    why = f"a matrix, which has an answer per row ({rows}); refer to a row"
                 self.add(Code.LOGIC_UNKNOWN_QUESTION, f"'{key}' of '{owner}' refers to "
                          f"'${{{name}}}': {why}", at(ref.offset), owner, given=source,
                          allowed=", ".join(earlier) or "(no earlier questions)",
@@ -364,6 +368,13 @@ class _Checker:
                                 or not isinstance(other.value, str) or other.value == "":
                             continue
                         q, vals = values_of(t)  # type: ignore[arg-type]
+                        if q is not None and q.type == "multiple_choice":
+                            self.add(Code.LOGIC_BAD_ARGUMENT, f"'{key}' of '{owner}' compares "
+                                     f"multiple-choice question '{q.id}' with '{other.value}'; "
+                                     "that is true only when it is the one answer chosen",
+                                     at(other.offset), owner, severity=Severity.WARNING,  # type: ignore[operator]
+                                     given=source, fix=f"write selected(${{{q.id}}}, "
+                                     f"'{other.value}') to test whether it is among the answers")
                         if q is not None and q.type in ("single_choice",) and vals is not None \
                                 and other.value not in vals:
                             self.add(Code.LOGIC_BAD_ARGUMENT, f"'{key}' of '{owner}' compares "

@@ -175,6 +175,10 @@ class _Builder:
                                          f"type '{q.type}' cannot be exported", question_id=q.id)
         row = self.base_row(q, qtype)
         row.update(extra)
+        if q.unit:  # XLSForm has no unit column: show it with the hint
+            hint = {lang: " ".join(x for x in (q.hint.get(lang, ""), f"({q.unit.get(lang, '')})")
+                                   if x.strip("() ")) for lang in self.langs}
+            self.put_text(row, "hint", hint)
         if constraint:
             row["constraint"] = constraint
             self.put_text(row, "constraint_message", message)

@@ -110,22 +110,24 @@ def run_study(study: str | Path | None = None, *, reports: str | Path = "reports
         if inst is None:
             continue
         made: list[tuple[str, Path]] = []
-        try:
-            target = out / "instruments" / inst.id
-            made.append(("XLSForm", export_instrument(inst, "xlsform", target / f"{inst.id}.xlsx")))
-            from ..instrument.xlsform import check_xlsform
+        target = out / "instruments" / inst.id
+        jobs: list[tuple[str, str, str, str | None]] = [
+            ("XLSForm", "xlsform", f"{inst.id}.xlsx", None),
+            ("LimeSurvey", "limesurvey", f"{inst.id}.limesurvey.txt", None)]
+        for lang in inst.languages:
+            jobs.append((f"HTML ({lang})", "html", f"{inst.id}.{lang}.html", lang))
+            if inst.kind == "interview_guide":
+                jobs.append((f"Markdown ({lang})", "markdown", f"{inst.id}.{lang}.md", lang))
+        for label, fmt, name, lang in jobs:  # one failing format does not cost the others
+            try:
+                written = export_instrument(inst, fmt, target / name, lang=lang)
+                if fmt == "xlsform":
+                    from ..instrument.xlsform import check_xlsform
 
-            check_xlsform(made[-1][1])
-            made.append(("LimeSurvey", export_instrument(inst, "limesurvey",
-                                                         target / f"{inst.id}.limesurvey.txt")))
-            for lang in inst.languages:
-                made.append((f"HTML ({lang})", export_instrument(
-                    inst, "html", target / f"{inst.id}.{lang}.html", lang=lang)))
-                if inst.kind == "interview_guide":
-                    made.append((f"Markdown ({lang})", export_instrument(
-                        inst, "markdown", target / f"{inst.id}.{lang}.md", lang=lang)))
-        except InstrumentError as exc:
-            result.problems.extend(exc.problems)
+                    check_xlsform(written)
+                made.append((label, written))
+            except InstrumentError as exc:
+                result.problems.extend(exc.problems)
         result.files.extend(p for _, p in made)
         title = inst.title.get("en") or inst.title.get(inst.language) or inst.id
         entries.append((inst.id, title, made))
