@@ -54,6 +54,10 @@ def make_instrument(n: int) -> dict[str, object]:
                 q["relevant"] = f"selected(${{q{ref}}}, 'phone')"
             elif prev in ("number", "likert"):
                 q["relevant"] = f"${{q{ref}}} >= 3"
+            elif prev == "ranking":  # LimeSurvey has no test for "ranked at all": use the date
+                q["relevant"] = f"${{q{ref - 1}}} != ''"
+            elif prev == "likert_matrix":
+                q["relevant"] = f"${{q{ref}_0}} >= 4"
             else:
                 q["relevant"] = f"${{q{ref}}} != ''"
         questions.append(q)
@@ -106,6 +110,7 @@ def main() -> None:
         src.write_text(yaml.safe_dump(make_instrument(N_QUESTIONS), allow_unicode=True),
                        encoding="utf-8")
         inst = cx.load_instrument(src)
+        n_bytes = src.stat().st_size
         n_fields = len(inst.field_ids())
         xlsx = Path(tmp) / "bench.xlsx"
 
@@ -135,7 +140,7 @@ def main() -> None:
             ("peer: pyxform converts the same .xlsx", best(peer)),
         ]
     print(f"instrument: {N_QUESTIONS} questions, {n_fields} answer fields, "
-          f"{src.stat().st_size if src.exists() else 0} bytes of YAML; best and median of {REPEATS}")
+          f"{n_bytes:,} bytes of YAML; best and median of {REPEATS}")
     for name, (b, m) in rows:
         print(f"  {name:42} {b:7.3f} s  (median {m:.3f} s)")
     ours = rows[0][1][0] + rows[1][1][0]

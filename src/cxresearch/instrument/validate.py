@@ -35,6 +35,13 @@ class _Checker:
         self.file = inst.source
         self.sheet = "survey" if (inst.source or "").lower().endswith((".xlsx", ".xls")) else None
         self.problems: list[Problem] = []
+        self.known = set(inst.field_ids())
+        self.by_field: dict[str, Question] = {}
+        for q in inst.questions():
+            self.by_field[q.id] = q
+            for item in q.items:
+                self.by_field[item.id] = q
+        self.earlier: set[str] = set()
 
     def add(self, code: Code, message: str, pos: Pos | None = None, qid: str | None = None,
             severity: Severity = Severity.ERROR, **extra: str | None) -> None:
@@ -176,6 +183,7 @@ class _Checker:
         for q in block.questions:
             self.question(q, fields)
             fields.extend(q.field_ids())
+            self.earlier.update(q.field_ids())
 
     def question(self, q: Question, earlier: list[str]) -> None:
         what = f"question '{q.id}'"
@@ -269,7 +277,7 @@ class _Checker:
             self.add(code, f"'{key}' of '{owner}': {exc.message}", at(exc.offset), owner,
                      given=source, fix=_logic_fix(exc.kind))
             return
-        known = self.inst.field_ids()
+        known = self.known
         own = question.field_ids() if question is not None else []
         if key == "relevant" and logic.uses_current(expr):
             self.add(Code.LOGIC_BAD_ARGUMENT, f"'relevant' of '{owner}' uses '.', which means "
@@ -277,7 +285,7 @@ class _Checker:
                      given=source, fix="refer to an earlier question as ${id}")
         for ref in logic.references(expr):
             name = ref.name
-            if name in earlier or (name in own and key == "constraint"):
+            if name in self.earlier or (name in own and key == "constraint"):
                 continue
             if name in known:
                 later = "itself" if name in own or name == owner else f"'{name}', which comes later"
@@ -294,7 +302,7 @@ class _Checker:
                     why = f"a matrix, which has an answer per row ({rows}); refer to a row"
                 self.add(Code.LOGIC_UNKNOWN_QUESTION, f"'{key}' of '{owner}' refers to "
                          f"'${{{name}}}': {why}", at(ref.offset), owner, given=source,
-                         allowed=", ".join(earlier) or "(no earlier questions)",
+                         allowed=_some(earlier) or "(no earlier questions)",
                          fix=_close(name, earlier) or "check the id")
         self.logic_values(expr, key, at, owner, source, question)
 
@@ -309,10 +317,9 @@ class _Checker:
                     return None, None
                 q = question
             else:
-                try:
-                    q = self.inst.question(name)
-                except KeyError:
+                if name not in self.by_field:
                     return None, None
+                q = self.by_field[name]
             if q.type in CHOICE_TYPES and q.choices in self.inst.choice_lists:
                 vals = self.inst.choice_lists[q.choices].values() + (["other"] if q.other else [])
                 return q, vals
@@ -430,6 +437,13 @@ class _Checker:
                          f" belongs to stage '{journey.touchpoint(b.touchpoint).stage}', not "
                          f"'{b.stage}'", b.where.get("touchpoint", b.pos), b.id,
                          fix="correct the stage, or leave it out (the touchpoint implies it)")
+
+
+def _some(names: list[str], most: int = 12) -> str:
+    """A readable list of names: all of a short list, the last few of a long one."""
+    if len(names) <= most:
+        return ", ".join(names)
+    return f"{len(names)} earlier ids, the last being " + ", ".join(names[-most:])
 
 
 def _logic_fix(kind: str) -> str:

@@ -535,9 +535,8 @@ def _given(node: Any) -> str:
     return _kind(node)
 
 
-def loads_instrument(text: str, name: str = "<text>", base_dir: str | Path | None = None,
-                     *, validate: bool = True) -> Instrument:
-    """Build an instrument from YAML text; raise :class:`InstrumentError` listing every problem."""
+def _load(text: str, name: str, base_dir: str | Path | None,
+          validate: bool) -> tuple[Instrument | None, list[Problem]]:
     root = parse_yaml(text, name)
     if root is None:
         raise InstrumentError.single(
@@ -551,6 +550,34 @@ def loads_instrument(text: str, name: str = "<text>", base_dir: str | Path | Non
         if validate:
             from .validate import validate_instrument
             problems += validate_instrument(inst, base_dir=base_dir)
+    return inst, problems
+
+
+def loads_instrument(text: str, name: str = "<text>", base_dir: str | Path | None = None,
+                     *, validate: bool = True) -> Instrument:
+    """Build an instrument from YAML text; raise :class:`InstrumentError` listing every problem.
+
+    Examples
+    --------
+    >>> survey = loads_instrument('''
+    ... kind: survey
+    ... id: demo
+    ... version: "1"
+    ... title: Demo
+    ... audience: customer
+    ... languages: [en]
+    ... purpose: Trying cxresearch
+    ... blocks:
+    ...   - id: main
+    ...     title: Main
+    ...     questions:
+    ...       - use: nps
+    ...       - {id: why, type: text, label: Why?, relevant: "${nps} <= 6"}
+    ... ''')
+    >>> survey.field_ids()
+    ['nps', 'why']
+    """
+    inst, problems = _load(text, name, base_dir, validate)
     raise_if_errors(problems)
     if inst is None:  # pragma: no cover - a None instrument always comes with a problem
         raise InstrumentError(problems)
@@ -558,19 +585,18 @@ def loads_instrument(text: str, name: str = "<text>", base_dir: str | Path | Non
 
 
 def read_yaml_instrument(path: str | Path, *, validate: bool = True) -> tuple[Instrument, list[Problem]]:
-    """Read a YAML instrument file; return it with its warnings."""
+    """Read a YAML instrument file; return it with its warnings (raise on errors)."""
     source = read_source(path)
     try:
-        inst = loads_instrument(source.text, source.name, Path(path).parent, validate=validate)
+        inst, problems = _load(source.text, source.name, Path(path).parent, validate)
     except InstrumentError as exc:
         raise InstrumentError(list(exc.problems) + list(source.warnings)) from None
+    problems += source.warnings
+    raise_if_errors(problems)
+    if inst is None:  # pragma: no cover
+        raise InstrumentError(problems)
     inst.sha256 = source.sha256
-    from .validate import validate_instrument
-    warnings = list(source.warnings)
-    if validate:
-        warnings += [p for p in validate_instrument(inst, base_dir=Path(path).parent)
-                     if p.severity == Severity.WARNING]
-    return inst, warnings
+    return inst, [p for p in problems if p.severity == Severity.WARNING]
 
 
 # -- writing ------------------------------------------------------------------------------
