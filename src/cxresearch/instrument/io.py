@@ -53,10 +53,6 @@ def load_instrument(path: str | Path) -> Instrument:
         Listing every problem found, each with file, line (or sheet and row), question
         id, what is wrong, what is allowed and how to fix it.
 
-    Examples
-    --------
-    >>> from cxresearch.datasets import example_path  # doctest: +SKIP
-    >>> survey = load_instrument(example_path("insurer-claims", "customer-survey"))  # doctest: +SKIP
     """
     return _read(Path(path))[0]
 

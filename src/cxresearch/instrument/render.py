@@ -13,6 +13,8 @@ instrument file, and Markdown renders escape the characters that would start mar
 
 from __future__ import annotations
 
+from typing import Any
+
 import html
 import os
 import re
@@ -39,6 +41,7 @@ class _Ctx:
     lang: str
     ui: str
     numbers: dict[str, str] = field(default_factory=dict)
+    journey_names: dict[str, Text] = field(default_factory=dict)
 
     @property
     def guide(self) -> bool:
@@ -76,12 +79,60 @@ class _Ctx:
         except ImportError:
             return source, False
         try:
-            words = describe(parse(source), self.ui, self.label)
+            expr = parse(source)
+            try:
+                expr = self.with_labels(expr)
+            except Exception:  # codes instead of labels is still a correct description
+                pass
+            words = describe(expr, self.ui, self.label)
         except Exception:  # any failure of the logic module: print the source instead
             return source, False
         if not isinstance(words, str) or not words.strip():
             return source, False
         return words, True
+
+
+    def choice_label(self, qid: str, value: str) -> str | None:
+        """The label a respondent sees for ``value`` of question ``qid`` (None if unknown)."""
+        try:
+            q = self.inst.question(qid)
+        except KeyError:
+            return None
+        if q.other and value == "other":
+            return self.w("other")
+        for code, label in _choices(self, q):
+            if code == value:
+                return self.text(label)[0] or None
+        return None
+
+    def with_labels(self, expr: Any) -> Any:
+        """``expr`` with choice codes replaced by the labels printed on the form."""
+        from . import logic
+
+        def swap(ref: Any, lit: Any) -> Any:
+            if isinstance(ref, logic.Ref) and isinstance(lit, logic.Literal) \
+                    and isinstance(lit.value, str) and lit.value:
+                words = self.choice_label(ref.name, lit.value)
+                if words and not ("'" in words and '"' in words):
+                    return logic.Literal(words, offset=lit.offset)
+            return lit
+
+        def walk(e: Any) -> Any:
+            if isinstance(e, logic.BinOp):
+                left, right = walk(e.left), walk(e.right)
+                if e.op in ("=", "!="):
+                    right, left = swap(left, right), swap(right, left)
+                return logic.BinOp(e.op, left, right, offset=e.offset)
+            if isinstance(e, logic.Call):
+                args = tuple(walk(a) for a in e.args)
+                if e.name == "selected" and len(args) == 2:
+                    args = (args[0], swap(args[0], args[1]))
+                return logic.Call(e.name, args, offset=e.offset)
+            if isinstance(e, logic.Neg):
+                return logic.Neg(walk(e.operand), offset=e.offset)
+            return e
+
+        return walk(expr)
 
 
 def _context(instrument: Instrument, lang: str | None) -> _Ctx:
@@ -93,7 +144,7 @@ def _context(instrument: Instrument, lang: str | None) -> _Ctx:
             f"allowed: {', '.join(languages)}. Pass one of these, or add {chosen!r} to "
             f"'languages' in the instrument file and translate its texts"
         )
-    ctx = _Ctx(instrument, chosen, ui_language(chosen))
+    ctx = _Ctx(instrument, chosen, ui_language(chosen), journey_names=_journey_names(instrument))
     prefix = ctx.w("question_prefix")
     n = 0
     for q in instrument.questions():
@@ -177,9 +228,32 @@ def _meta(ctx: _Ctx) -> list[tuple[str, str | Text]]:
     return rows + [("min_group_size", str(inst.min_group_size))]
 
 
-def _block_meta(block: Block) -> list[tuple[str, str]]:
+def _block_meta(ctx: _Ctx, block: Block) -> list[tuple[str, str]]:
+    """Stage and touchpoint of a block, by their journey names where the journey is known."""
     pairs = [("journey_stage", block.stage), ("touchpoint", block.touchpoint)]
-    return [(key, value) for key, value in pairs if value]
+    return [(key, ctx.text(ctx.journey_names.get(value, {}))[0] or value)
+            for key, value in pairs if value]
+
+
+def _journey_names(instrument: Instrument) -> dict[str, Text]:
+    """Names of the stages and touchpoints of the instrument's journey ({} if unreadable)."""
+    if not instrument.journey:
+        return {}
+    from pathlib import Path as _Path
+
+    from ..errors import CxResearchError
+    from ..journey import load_journey
+
+    path = _Path(instrument.journey)
+    if not path.is_absolute() and instrument.source:
+        path = _Path(instrument.source).parent / path
+    try:
+        journey = load_journey(path)
+    except (CxResearchError, OSError):
+        return {}
+    names = {stage.id: stage.name for stage in journey.stages}
+    names.update({tp.id: tp.name for tp in journey.touchpoints()})
+    return names
 
 
 def _choices(ctx: _Ctx, q: Question) -> list[tuple[str, Text]]:
@@ -453,7 +527,7 @@ def _block_html(ctx: _Ctx, block: Block) -> list[str]:
     out = [f'<section class="cxr-block" id="cxr-block-{_esc(block.id)}">',
            f"<h2>{_h(ctx, block.title) or _esc(block.id)}</h2>"]
     meta = [f'{_esc(ctx.w(key))}: <span class="cxr-{key}">{_esc(value)}</span>'
-            for key, value in _block_meta(block)]
+            for key, value in _block_meta(ctx, block)]
     if meta:
         sep = '<span class="cxr-sep">·</span>'
         out.append(f'<p class="cxr-block-meta">{sep.join(meta)}</p>')
@@ -648,7 +722,7 @@ def to_markdown(instrument: Instrument, lang: str | None = None) -> str:
         out += [_m(ctx, inst.description, inline=False), ""]
     for block in inst.blocks:
         out += [f"## {_m(ctx, block.title) or _md_escape(block.id)}", ""]
-        meta = [f"**{ctx.w(key)}:** {_md_escape(value)}" for key, value in _block_meta(block)]
+        meta = [f"**{ctx.w(key)}:** {_md_escape(value)}" for key, value in _block_meta(ctx, block)]
         if meta:
             out += [" · ".join(meta), ""]
         out += _relevance_md(ctx, block.relevant, "answer_section_if")

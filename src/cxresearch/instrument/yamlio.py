@@ -103,6 +103,12 @@ class _Reader:
                              key=key, allowed=", ".join(sorted(allowed)),
                              fix=hint or "remove it, or check the spelling")
 
+    def trim(self, text: Text) -> Text:
+        """Item bank words in the instrument's languages only."""
+        if not self.languages:
+            return dict(text)
+        return {lang: words for lang, words in text.items() if lang in self.languages}
+
     # -- scalar readers --------------------------------------------------------------
     def string(self, node: YMap, key: str, what: str, qid: str | None = None,
                required: bool = False) -> str | None:
@@ -211,7 +217,10 @@ class _Reader:
     def scale_value(self, value: YNode, qid: str | None, named: dict[str, Scale]) -> Scale | None:
         if isinstance(value, YScalar):
             if value.raw in named:
-                return named[value.raw]
+                scale = named[value.raw]
+                if scale is itembank.scales().get(value.raw):  # bank words, in our languages
+                    scale = dataclasses.replace(scale, labels=[self.trim(lab) for lab in scale.labels])
+                return scale
             self.problem(Code.BAD_SCALE, f"unknown scale '{value.raw}'", value, qid=qid,
                          allowed=", ".join(sorted(named)),
                          fix=_closest(value.raw, sorted(named)) or
@@ -292,7 +301,7 @@ class _Reader:
             if key in node:
                 return self.text(node, key, f"question '{qid}'", qid, required)
             if item is not None and key in item.question:
-                return itembank.fill(item.question[key], subject)
+                return self.trim(itembank.fill(item.question[key], subject))
             if required:
                 self.problem(Code.MISSING_FIELD, f"question '{qid}' has no '{key}'", node,
                              qid=qid, fix=f"add '{key}:' with a text per language")
@@ -377,7 +386,8 @@ class _Reader:
         value = node.get("items")
         if value is None and "items" in bank:
             return [MatrixItem(str(it["id"]).replace("{id}", qid),
-                               itembank.fill(it["label"], subject)) for it in bank["items"]]
+                               self.trim(itembank.fill(it["label"], subject)))
+                    for it in bank["items"]]
         if value is None:
             self.problem(Code.MISSING_FIELD, f"matrix '{qid}' has no 'items'", node, qid=qid,
                          fix="add 'items:' with an id and a label per row")
@@ -398,7 +408,7 @@ class _Reader:
     def anchors(self, node: YMap, qid: str, bank: dict[str, Any]) -> dict[str, Text]:
         value = node.get("anchors")
         if value is None:
-            return {k: dict(v) for k, v in bank.get("anchors", {}).items()}
+            return {k: self.trim(v) for k, v in bank.get("anchors", {}).items()}
         m = self.expect_map(value, "'anchors'", qid)
         if m is None:
             return {}

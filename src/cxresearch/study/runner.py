@@ -118,9 +118,9 @@ def run_study(study: str | Path | None = None, *, reports: str | Path = "reports
             jobs.append((f"HTML ({lang})", "html", f"{inst.id}.{lang}.html", lang))
             if inst.kind == "interview_guide":
                 jobs.append((f"Markdown ({lang})", "markdown", f"{inst.id}.{lang}.md", lang))
-        for label, fmt, name, lang in jobs:  # one failing format does not cost the others
+        for label, fmt, name, language in jobs:  # one failing format does not cost the others
             try:
-                written = export_instrument(inst, fmt, target / name, lang=lang)
+                written = export_instrument(inst, fmt, target / name, lang=language)
                 if fmt == "xlsform":
                     from ..instrument.xlsform import check_xlsform
 
