@@ -24,9 +24,9 @@ from .errors import Code, CxResearchError, InstrumentError, Problem, Severity
 __all__ = ["main"]
 
 
-def _print_problems(problems: Sequence[Problem], stream: object = sys.stderr) -> None:
+def _print_problems(problems: Sequence[Problem]) -> None:
     for p in problems:
-        print(str(p), file=stream)  # type: ignore[call-overload]
+        print(str(p), file=sys.stderr)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
