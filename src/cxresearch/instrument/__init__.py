@@ -5,7 +5,8 @@ from .model import (
     Block, Choice, ChoiceList, Instrument, InterviewGuide, MatrixItem, Question, Scale, Survey,
 )
 from .validate import validate_instrument
-from .yamlio import dump_instrument, loads_instrument
+from .dump import dump_instrument
+from .yamlio import loads_instrument
 
 __all__ = [
     "EXPORT_FORMATS",

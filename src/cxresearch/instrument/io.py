@@ -102,6 +102,6 @@ def export_instrument(inst: Instrument, to: str, out: str | Path,
 def save_instrument(inst: Instrument, path: str | Path) -> Path:
     """Write ``inst`` as YAML (the source-of-truth format), atomically."""
     from .._atomic import atomic_write_text
-    from .yamlio import dump_instrument
+    from .dump import dump_instrument
 
     return atomic_write_text(path, dump_instrument(inst))

@@ -241,7 +241,7 @@ class Instrument:
 
     def to_dict(self) -> dict[str, Any]:
         """A plain mapping in the YAML format, ready for ``yaml.safe_dump``."""
-        from .yamlio import instrument_to_dict
+        from .dump import instrument_to_dict
 
         return instrument_to_dict(self)
 

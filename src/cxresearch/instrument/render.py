@@ -13,319 +13,32 @@ instrument file, and Markdown renders escape the characters that would start mar
 
 from __future__ import annotations
 
-from typing import Any
-
 import html
 import os
 import re
-from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 from .._atomic import atomic_write_text
-from .._i18n import I18nError, t, ui_language
-from .model import Block, Instrument, Question, Scale, Text
+from ._render_base import (
+    _block_meta, _choices, _context, _Ctx, _date_notes, _meta, _number_notes, _scale_points,
+    _selection,
+)
+from .model import Block, Instrument, Question, Text
 
 __all__ = ["to_html", "to_markdown", "write_html", "write_markdown"]
 
 _LONG_TEXT_LINES = 5
 
 
-# --------------------------------------------------------------------------- context
-
-
-@dataclass
-class _Ctx:
-    """What every part of a render needs: the instrument, languages and numbering."""
-
-    inst: Instrument
-    lang: str
-    ui: str
-    numbers: dict[str, str] = field(default_factory=dict)
-    journey_names: dict[str, Text] = field(default_factory=dict)
-
-    @property
-    def guide(self) -> bool:
-        return self.inst.kind == "interview_guide"
-
-    def w(self, key: str) -> str:
-        """An interface word in the render's interface language."""
-        return t(key, self.ui)
-
-    def text(self, value: Text | None) -> tuple[str, str | None]:
-        """The words of ``value`` and, when they are a fallback, their language."""
-        if not value:
-            return "", None
-        words = value.get(self.lang)
-        if words and words.strip():
-            return words, None
-        for cand in (self.inst.language, *self.inst.languages, *value):
-            words = value.get(cand)
-            if words and words.strip():
-                return words, cand
-        return "", None
-
-    def label(self, qid: str) -> str:
-        """The printed number of a question (or matrix row), for logic in words."""
-        if qid in self.numbers:
-            return self.numbers[qid]
-        if qid.endswith("_other") and qid[: -len("_other")] in self.numbers:
-            return f"{self.numbers[qid[: -len('_other')]]} ({self.w('other_namely')})"
-        return qid
-
-    def logic(self, source: str) -> tuple[str, bool]:
-        """Skip logic in words, and whether that worked (else the raw source)."""
-        try:
-            from .logic import describe, parse
-        except ImportError:
-            return source, False
-        try:
-            expr = parse(source)
-            try:
-                expr = self.with_labels(expr)
-            except Exception:  # codes instead of labels is still a correct description
-                pass
-            words = describe(expr, self.ui, self.label)
-        except Exception:  # any failure of the logic module: print the source instead
-            return source, False
-        if not isinstance(words, str) or not words.strip():
-            return source, False
-        return words, True
-
-
-    def choice_label(self, qid: str, value: str) -> str | None:
-        """The label a respondent sees for ``value`` of question ``qid`` (None if unknown)."""
-        try:
-            q = self.inst.question(qid)
-        except KeyError:
-            return None
-        if q.other and value == "other":
-            return self.w("other")
-        for code, label in _choices(self, q):
-            if code == value:
-                return self.text(label)[0] or None
-        return None
-
-    def with_labels(self, expr: Any) -> Any:
-        """``expr`` with choice codes replaced by the labels printed on the form."""
-        from . import logic
-
-        def swap(ref: Any, lit: Any) -> Any:
-            if isinstance(ref, logic.Ref) and isinstance(lit, logic.Literal) \
-                    and isinstance(lit.value, str) and lit.value:
-                words = self.choice_label(ref.name, lit.value)
-                if words and not ("'" in words and '"' in words):
-                    return logic.Literal(words, offset=lit.offset)
-            return lit
-
-        def walk(e: Any) -> Any:
-            if isinstance(e, logic.BinOp):
-                left, right = walk(e.left), walk(e.right)
-                if e.op in ("=", "!="):
-                    right, left = swap(left, right), swap(right, left)
-                return logic.BinOp(e.op, left, right, offset=e.offset)
-            if isinstance(e, logic.Call):
-                args = tuple(walk(a) for a in e.args)
-                if e.name == "selected" and len(args) == 2:
-                    args = (args[0], swap(args[0], args[1]))
-                return logic.Call(e.name, args, offset=e.offset)
-            if isinstance(e, logic.Neg):
-                return logic.Neg(walk(e.operand), offset=e.offset)
-            return e
-
-        return walk(expr)
-
-
-def _context(instrument: Instrument, lang: str | None) -> _Ctx:
-    languages = list(instrument.languages)
-    chosen = instrument.language if lang is None else lang
-    if chosen not in languages:
-        raise I18nError(
-            f"lang={chosen!r} is not a language of instrument '{instrument.id}'; "
-            f"allowed: {', '.join(languages)}. Pass one of these, or add {chosen!r} to "
-            f"'languages' in the instrument file and translate its texts"
-        )
-    ctx = _Ctx(instrument, chosen, ui_language(chosen), journey_names=_journey_names(instrument))
-    prefix = ctx.w("question_prefix")
-    n = 0
-    for q in instrument.questions():
-        if q.type == "note":
-            continue
-        n += 1
-        ctx.numbers[q.id] = f"{prefix}{n}"
-        for i, item in enumerate(q.items):
-            ctx.numbers[item.id] = f"{prefix}{n}{_letter(i)}"
-    return ctx
-
-
-def _letter(i: int) -> str:
-    """0 -> a, 25 -> z, 26 -> aa, ..."""
-    return _letter(i // 26 - 1) + chr(97 + i % 26) if i >= 26 else chr(97 + i)
-
-
-def _number(value: float, lang: str) -> str:
-    text = str(int(value)) if float(value).is_integer() else repr(float(value))
-    return text.replace(".", ",") if lang == "nl" else text
-
-
-def _date(iso: str) -> str:
-    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso.strip())
-    return f"{match[3]}-{match[2]}-{match[1]}" if match else iso
-
-
-def _bounds(ctx: _Ctx, low: str | None, high: str | None, *, dates: bool = False) -> str:
-    if low is not None and high is not None:
-        return ctx.w("between").format(low=low, high=high)
-    if low is not None:
-        return ctx.w("date_from" if dates else "at_least").format(low=low)
-    if high is not None:
-        return ctx.w("date_until" if dates else "at_most").format(high=high)
-    return ""
-
-
-def _number_notes(ctx: _Ctx, q: Question) -> list[str]:
-    low = None if q.min_value is None else _number(q.min_value, ctx.ui)
-    high = None if q.max_value is None else _number(q.max_value, ctx.ui)
-    notes = [_bounds(ctx, low, high), ctx.w("decimals_allowed" if q.decimals else "whole_number")]
-    return [n for n in notes if n]
-
-
-def _date_notes(ctx: _Ctx, q: Question) -> str:
-    low = None if q.min_date is None else _date(q.min_date)
-    high = None if q.max_date is None else _date(q.max_date)
-    return _bounds(ctx, low, high, dates=True)
-
-
-def _selection(ctx: _Ctx, q: Question) -> str:
-    key = {"single_choice": "select_one", "multiple_choice": "select_all"}.get(q.type, "rank")
-    words = [ctx.w(key)]
-    if q.type == "ranking":
-        words[0] += f" ({ctx.w('rank_hint')})"
-    low, high = q.min_selected, q.max_selected
-    if q.type != "single_choice" and (low is not None or high is not None):
-        if low is not None and low == high:
-            words.append(ctx.w("select_exactly").format(n=low))
-        elif low is not None and high is not None:
-            words.append(ctx.w("select_between").format(low=low, high=high))
-        elif low is not None:
-            words.append(ctx.w("select_at_least").format(n=low))
-        else:
-            words.append(ctx.w("select_at_most").format(n=high))
-    return "; ".join(words)
-
-
-def _meta(ctx: _Ctx) -> list[tuple[str, str | Text]]:
-    """(interface word, value) rows of the header; a Text value is the author's words."""
-    inst = ctx.inst
-    audience = {"customer": "audience_customer", "employee": "audience_employee"}
-    rows: list[tuple[str, str | Text]] = [
-        ("version", inst.version),
-        ("audience", ctx.w(audience[inst.audience]) if inst.audience in audience else inst.audience),
-    ]
-    if inst.duration_minutes is not None:
-        rows.append(("duration", ctx.w("minutes").format(n=inst.duration_minutes)))
-    if ctx.text(inst.purpose)[0]:
-        rows.append(("purpose", inst.purpose))
-    return rows + [("min_group_size", str(inst.min_group_size))]
-
-
-def _block_meta(ctx: _Ctx, block: Block) -> list[tuple[str, str]]:
-    """Stage and touchpoint of a block, by their journey names where the journey is known."""
-    pairs = [("journey_stage", block.stage), ("touchpoint", block.touchpoint)]
-    return [(key, ctx.text(ctx.journey_names.get(value, {}))[0] or value)
-            for key, value in pairs if value]
-
-
-def _journey_names(instrument: Instrument) -> dict[str, Text]:
-    """Names of the stages and touchpoints of the instrument's journey ({} if unreadable)."""
-    if not instrument.journey:
-        return {}
-    from pathlib import Path as _Path
-
-    from ..errors import CxResearchError
-    from ..journey import load_journey
-
-    path = _Path(instrument.journey)
-    if not path.is_absolute() and instrument.source:
-        path = _Path(instrument.source).parent / path
-    try:
-        journey = load_journey(path)
-    except (CxResearchError, OSError):
-        return {}
-    names = {stage.id: stage.name for stage in journey.stages}
-    names.update({tp.id: tp.name for tp in journey.touchpoints()})
-    return names
-
-
-def _choices(ctx: _Ctx, q: Question) -> list[tuple[str, Text]]:
-    """(value, label) of the question's choices; an unknown list gives none."""
-    clist = ctx.inst.choice_lists.get(q.choices or "")
-    if clist is None:
-        return []
-    return [(c.value, c.label) for c in clist.choices]
-
-
-def _scale_points(scale: Scale | None) -> list[tuple[int, Text]]:
-    if scale is None:
-        return []
-    labels = list(scale.labels) + [{}] * max(0, scale.points - len(scale.labels))
-    return list(zip(scale.values(), labels))
-
-
 # --------------------------------------------------------------------------------- HTML
 
-_STYLE = """
-&{font-family:"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:#1b1b1b;background:#fff;
- line-height:1.45;font-size:11pt;max-width:46rem;padding:1rem 1.25rem;box-sizing:border-box}
-*{box-sizing:border-box} p{margin:.25em 0} h1{font-size:1.7em;margin:.1em 0 .4em;line-height:1.2}
-h2{font-size:1.25em;margin:1.6em 0 .3em;padding-bottom:.2em;border-bottom:2px solid #2d5d8a;
- color:#1f3f5e}
-.cxr-kind{text-transform:uppercase;letter-spacing:.08em;font-size:.8em;color:#2d5d8a;
- font-weight:600;margin:0}
-.cxr-meta{display:grid;grid-template-columns:max-content 1fr;gap:.15em 1em;margin:.5em 0 1em;
- font-size:.92em} .cxr-meta dt{font-weight:600;color:#444} .cxr-meta dd{margin:0}
-.cxr-description,.cxr-intro{margin:.5em 0 .8em} .cxr-block-meta{font-size:.88em;color:#555}
-.cxr-block-meta .cxr-sep{margin:0 .5em;color:#999}
-.cxr-relevance{font-size:.88em;color:#7a4b00;font-style:italic}
-.cxr-relevance::before{content:"\\2192\\00a0";font-style:normal}
-.cxr-logic-raw{font-family:Consolas,"DejaVu Sans Mono",monospace;font-style:normal;font-size:.95em}
-.cxr-question{margin:1.1em 0;break-inside:avoid;page-break-inside:avoid}
-.cxr-qhead{display:flex;gap:.55em;align-items:baseline;font-weight:600}
-.cxr-qnum{min-width:2.4em;color:#2d5d8a} .cxr-label{flex:1} .cxr-body{margin-left:2.95em}
-.cxr-required{font-weight:400;font-size:.8em;color:#a11;white-space:nowrap}
-.cxr-hint{font-size:.9em;color:#555;font-style:italic} .cxr-instruction{font-size:.85em;color:#555}
-.cxr-note{margin:1em 0;padding:.5em .8em;border-left:3px solid #bbb;background:#f6f6f6;
- break-inside:avoid;page-break-inside:avoid}
-ul.cxr-choices{list-style:none;padding:0;margin:.3em 0}
-ul.cxr-choices li{margin:.2em 0;display:flex;gap:.5em;align-items:baseline}
-.cxr-mark{font-size:1.35em;line-height:1}
-.cxr-rankbox{display:inline-block;width:1.6em;height:1.3em;border:1px solid #333;flex:none;
- align-self:center}
-.cxr-line{display:inline-block;border-bottom:1px solid #333;min-width:12em;height:1.2em;
- vertical-align:bottom}
-.cxr-line.cxr-full{display:block;width:100%;margin:.2em 0 .4em} .cxr-line.cxr-short{min-width:7em}
-.cxr-line.cxr-dd{min-width:2.2em} .cxr-line.cxr-yyyy{min-width:4em}
-.cxr-textbox .cxr-line{display:block;width:100%;height:1.9em} .cxr-small{font-size:.8em;color:#666}
-table{border-collapse:collapse;margin:.4em 0;font-size:.88em}
-table.cxr-scale,table.cxr-rating{width:100%;table-layout:fixed}
-table.cxr-scale th{font-weight:400;vertical-align:bottom;padding:.2em .3em;text-align:center;
- hyphens:auto;overflow-wrap:break-word}
-table.cxr-scale td{text-align:center;padding:.25em .2em;border-top:1px solid #ddd}
-table.cxr-scale .cxr-mark{font-size:1.5em}
-table.cxr-scale .cxr-code{display:block;font-size:.75em;color:#777}
-table.cxr-matrix .cxr-corner{width:36%;border-top:none} table.cxr-wide .cxr-corner{width:26%}
-table.cxr-wide th[scope=col]{font-size:.82em}
-table.cxr-matrix th[scope=row]{text-align:left;border-top:1px solid #ddd;vertical-align:middle;
- overflow-wrap:normal}
-table.cxr-matrix tbody tr:nth-child(even){background:#f4f6f8}
-.cxr-itemnum{color:#2d5d8a;margin-right:.3em} td.cxr-rating-box{text-align:center;padding:.1em}
-td.cxr-rating-box .cxr-num{display:block;font-size:.85em} td.cxr-rating-box .cxr-mark{font-size:1.5em}
-td.cxr-anchor-low{text-align:left;font-size:.85em;color:#444}
-td.cxr-anchor-high{text-align:right;font-size:.85em;color:#444}
-.cxr-interviewer{margin:.5em 0;padding:.35em .7em;border-left:3px solid #2d5d8a;
- background:#eef3f8;font-size:.92em}
-.cxr-probes{margin:.4em 0;font-size:.92em} .cxr-probes ul{margin:.15em 0 .3em;padding-left:1.3em}
-.untranslated{background:#fff1c9;border-bottom:1px dashed #b58900}
-"""
+def _css_file(name: str) -> str:
+    text = resources.files("cxresearch.instrument").joinpath(name).read_text("utf-8")
+    return re.sub(r"/\*.*?\*/", "", text, flags=re.DOTALL)
+
+
+_STYLE = _css_file("render.css")
 
 
 def _scoped(style: str, root: str = ".cxr-instrument") -> str:
@@ -342,16 +55,7 @@ def _scoped(style: str, root: str = ".cxr-instrument") -> str:
 
 _CSS = _scoped(_STYLE)
 
-_PRINT_CSS = """
-@page{size:A4;margin:16mm 15mm 18mm}
-body{margin:0;background:#fff}
-@media screen{body{background:#e9ecef;padding:1.5rem 0}
- .cxr-instrument{margin:0 auto;box-shadow:0 1px 4px rgba(0,0,0,.15);padding:2rem 2.2rem}}
-@media print{.cxr-instrument{max-width:none;padding:0;font-size:10.5pt}
- .cxr-instrument h2{break-after:avoid;page-break-after:avoid}
- .cxr-instrument .untranslated{background:none}
- .cxr-instrument table.cxr-matrix tbody tr:nth-child(even){background:none}}
-"""
+_PRINT_CSS = _css_file("render-print.css")
 
 
 def _esc(value: object) -> str:

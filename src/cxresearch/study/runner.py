@@ -20,7 +20,7 @@ from pathlib import Path
 from .._atomic import atomic_write_text
 from .._i18n import t
 from ..errors import CxResearchError, InstrumentError, Problem, Severity
-from ..instrument import check_file, export_instrument
+from ..instrument import Instrument, check_file, export_instrument
 
 __all__ = ["RunResult", "default_study", "run_study"]
 
@@ -99,7 +99,7 @@ def run_study(study: str | Path | None = None, *, reports: str | Path = "reports
     out = Path(reports) / folder.resolve().name / run_id
     result = RunResult(folder, out)
     inputs: list[dict[str, object]] = []
-    entries: list[tuple[str, str, list[tuple[str, Path]]]] = []
+    entries: list[tuple[Instrument, list[tuple[str, Path]]]] = []
     sources = sorted(p for p in (folder / "instruments").iterdir()
                      if p.suffix.lower() in (".yaml", ".yml", ".xlsx", ".xls"))
     for src in sources:
@@ -129,8 +129,7 @@ def run_study(study: str | Path | None = None, *, reports: str | Path = "reports
             except InstrumentError as exc:
                 result.problems.extend(exc.problems)
         result.files.extend(p for _, p in made)
-        title = inst.title.get("en") or inst.title.get(inst.language) or inst.id
-        entries.append((inst.id, title, made))
+        entries.append((inst, made))
     finished = datetime.now(timezone.utc)
     record = {
         "study": str(folder), "run": run_id,
@@ -148,24 +147,61 @@ def run_study(study: str | Path | None = None, *, reports: str | Path = "reports
     return result
 
 
-def _index(folder: Path, out: Path, entries: list[tuple[str, str, list[tuple[str, Path]]]],
+def _study_title(folder: Path) -> dict[str, str]:
+    """The study's title per language from study.yaml (the folder name if unreadable)."""
+    import yaml
+
+    try:
+        data = yaml.safe_load((folder / "study.yaml").read_text(encoding="utf-8"))
+        title = data.get("title") if isinstance(data, dict) else None
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        title = None
+    if isinstance(title, dict):
+        return {str(k): str(v) for k, v in title.items()}
+    return {"nl": str(title or folder.name), "en": str(title or folder.name)}
+
+
+def _index(folder: Path, out: Path, entries: list[tuple[Instrument, list[tuple[str, Path]]]],
            problems: list[Problem]) -> str:
+    """A bilingual overview page of the run: every instrument with its files and problems."""
     esc = html.escape
+
+    def both(key: str) -> str:
+        return f'{esc(t(key, "nl"))} <span class="en">/ {esc(t(key, "en"))}</span>'
+
+    title = _study_title(folder)
     rows = []
-    for iid, title, made in entries:
+    for inst, made in entries:
         links = " · ".join(f'<a href="{esc(str(p.relative_to(out)))}">{esc(kind)}</a>'
                            for kind, p in made)
-        rows.append(f"<tr><td><code>{esc(iid)}</code></td><td>{esc(title)}</td><td>{links}</td></tr>")
+        kind = "questionnaire" if inst.kind == "survey" else "interview_guide"
+        audience = f"audience_{inst.audience}"
+        names = " <br>".join(f'<span lang="{esc(lang)}">{esc(inst.title.get(lang, ""))}</span>'
+                             for lang in inst.languages if inst.title.get(lang))
+        rows.append(
+            f"<tr><td>{names}<br><code>{esc(inst.id)}</code> v{esc(inst.version)}</td>"
+            f"<td>{esc(t(kind, 'nl'))} · {esc(t(audience, 'nl'))}</td>"
+            f"<td class=num>{sum(1 for _ in inst.questions())}</td>"
+            f"<td class=num>{len(inst.field_ids())}</td>"
+            f"<td>{esc(', '.join(inst.languages))}</td><td>{links}</td></tr>")
     issues = "".join(f"<li><code>{esc(str(p))}</code></li>" for p in problems)
+    heads = "".join(f"<th>{both(k)}</th>" for k in ("instrument", "audience", "questions",
+                                                   "answer_fields", "languages", "files"))
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{esc(folder.name)} · cxresearch run</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}}
-table{{border-collapse:collapse;width:100%}}td,th{{border-bottom:1px solid #ddd;padding:.4rem;text-align:left}}</style>
+<html lang="nl"><head><meta charset="utf-8">
+<title>{esc(title.get("nl", folder.name))} · cxresearch</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;
+color:#1b1b1b}} h1{{margin-bottom:.2rem}} .en{{color:#666;font-weight:normal}}
+table{{border-collapse:collapse;width:100%;font-size:.95rem}} td,th{{border-bottom:1px solid #ddd;
+padding:.45rem;text-align:left;vertical-align:top}} th{{font-size:.85rem}} .num{{text-align:right}}
+code{{font-size:.85em;color:#555}}</style>
 </head><body>
-<h1>{esc(folder.name)}</h1>
-<p>{esc(t("questionnaire", "en"))}s / {esc(t("questionnaire", "nl"))}s · run <code>{esc(out.name)}</code> ·
-<a href="run.json">run record</a></p>
-<table><tr><th>id</th><th>instrument</th><th>files</th></tr>{''.join(rows)}</table>
-{"<h2>Problems</h2><ul>" + issues + "</ul>" if issues else ""}
+<h1>{esc(title.get("nl", folder.name))}</h1>
+<p class="en">{esc(title.get("en", ""))}</p>
+<p>{both("run")}: <code>{esc(out.name)}</code> · <a href="run.json">{both("run_record")}</a></p>
+<h2>{both("instruments")}</h2>
+<table><tr>{heads}</tr>{''.join(rows)}</table>
+<h2>{both("problems")}</h2>
+{"<ul>" + issues + "</ul>" if issues else "<p>" + both("no_problems") + "</p>"}
 </body></html>
 """
