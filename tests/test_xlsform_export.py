@@ -36,9 +36,28 @@ def test_bundled_instruments_exist() -> None:
 
 @pytest.mark.java
 @pytest.mark.skipif(not java_available(), reason="ODK Validate needs Java")
-def test_odk_validate_accepts_the_customer_survey(tmp_path: Path) -> None:
-    inst = cx.load_instrument(bundled_instruments()[0])
+@pytest.mark.parametrize("path", bundled_instruments(), ids=lambda p: p.stem)
+def test_odk_validate_accepts_every_bundled_instrument(path: Path, tmp_path: Path) -> None:
+    inst = cx.load_instrument(path)
     check_xlsform(write_xlsform(inst, tmp_path / "form.xlsx"), odk_validate=True)
+
+
+@pytest.mark.java
+@pytest.mark.skipif(not java_available(), reason="ODK Validate needs Java")
+def test_odk_validate_catches_what_pyxform_lets_through(tmp_path: Path) -> None:
+    """An incomplete expression passes pyxform but not ODK Validate: the check is real."""
+    from cxresearch.errors import InstrumentError
+
+    sheets = {"survey": [{"type": "text", "name": "postcode", "label": "Postcode",
+                          "constraint": ". > "}],
+              "settings": [{"form_id": "broken"}]}
+    check_xlsform(sheets)
+    path = tmp_path / "broken.xlsx"
+    from cxresearch.instrument.xlsform import xlsform_bytes
+
+    path.write_bytes(xlsform_bytes(sheets))
+    with pytest.raises(InstrumentError, match="ODK Validate rejects"):
+        check_xlsform(path, odk_validate=True)
 
 
 def test_sheets_translate_every_feature(write_yaml: Callable[..., Path]) -> None:
