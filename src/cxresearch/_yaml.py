@@ -10,6 +10,7 @@ Duplicate keys, which PyYAML silently overwrites, are reported.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ __all__ = ["YMap", "YScalar", "YSeq", "YNode", "Source", "parse_yaml", "read_sou
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_NODES = 3_000_000
+MAX_DEPTH = 200
 
 try:  # the C parser is ~10x faster; fall back silently where libyaml is missing
     _Loader: Any = yaml.CSafeLoader
@@ -40,6 +42,13 @@ class YScalar:
     line: int
     column: int
     quoted: bool
+    end_line: int = 0
+    block: bool = False
+
+    @property
+    def multiline(self) -> bool:
+        """True for block scalars (``|``, ``>``) and values that go on over several lines."""
+        return self.block or self.end_line > self.line
 
     @property
     def is_null(self) -> bool:
@@ -109,6 +118,15 @@ def read_source(path: str | Path) -> Source:
     warnings: list[Problem] = []
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):  # "Unicode" as some editors save it
+        try:
+            text16 = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InstrumentError.single(Code.ENCODING, "the file looks like UTF-16 but cannot "
+                                         "be decoded", file=name, fix="save the file as UTF-8")
+        warn = Problem(Code.ENCODING, "file is UTF-16; it was read, but other tools may not",
+                       file=name, severity=Severity.WARNING, fix="save the file as UTF-8")
+        return Source(name, text16, digest, (warn,))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -152,7 +170,11 @@ def parse_yaml(text: str, name: str = "<text>") -> YNode | None:
     if node is None:
         return None
     problems: list[Problem] = []
-    if _expanded_size(node, {}, 0) > MAX_NODES:  # aliases can make a small file expand without bound
+    try:
+        size = _expanded_size(node, {}, 0)
+    except InstrumentError as exc:
+        raise InstrumentError([dataclasses.replace(p, file=name) for p in exc.problems]) from None
+    if size > MAX_NODES:  # aliases can make a small file expand without bound
         raise InstrumentError.single(
             Code.TOO_LARGE, f"the document expands to more than {MAX_NODES:,} values",
             file=name, fix="remove repeated aliases ('*name'), or split the instrument")
@@ -168,8 +190,13 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int) -> int:
     key = id(node)
     if key in memo:
         return memo[key]
-    if depth > 200:
-        return MAX_NODES + 1
+    if depth > MAX_DEPTH:
+        mark = node.start_mark
+        raise InstrumentError.single(Code.YAML_SYNTAX, f"the YAML is nested more than "
+                                     f"{MAX_DEPTH} levels deep", line=mark.line + 1,
+                                     column=mark.column + 1,
+                                     fix="an instrument needs about ten levels; check the "
+                                     "indentation or brackets here")
     memo[key] = MAX_NODES + 1  # a cycle counts as too large
     size = 1
     if isinstance(node, yaml.SequenceNode):
@@ -193,7 +220,9 @@ def _convert(node: yaml.Node, name: str, problems: list[Problem], depth: int,
         raise InstrumentError.single(Code.YAML_SYNTAX, "YAML nested too deeply", file=name,
                                      line=line, column=column)
     if isinstance(node, yaml.ScalarNode):
-        return YScalar(str(node.value), node.tag, line, column, node.style in ("'", '"', "|", ">"))
+        end = node.end_mark.line + 1 - (1 if node.end_mark.column == 0 else 0)
+        return YScalar(str(node.value), node.tag, line, column,
+                       node.style in ("'", '"', "|", ">"), end, node.style in ("|", ">"))
     if isinstance(node, yaml.SequenceNode):
         seq = YSeq(_convert(item, name, problems, depth + 1, budget) for item in node.value)
         seq.line, seq.column = line, column
@@ -225,14 +254,3 @@ def _convert(node: yaml.Node, name: str, problems: list[Problem], depth: int,
         return mapping
     raise InstrumentError.single(Code.YAML_SYNTAX, f"unsupported YAML node {node.tag}",
                                  file=name, line=line, column=column)  # pragma: no cover
-
-
-def to_plain(node: YNode | None) -> Any:
-    """Turn position-keeping nodes back into plain Python values (scalars as YAML 1.1 reads them)."""
-    if node is None:
-        return None
-    if isinstance(node, YMap):
-        return {k: to_plain(v) for k, v in node.items()}
-    if isinstance(node, YSeq):
-        return [to_plain(v) for v in node]
-    return yaml.safe_load(node.raw) if not node.quoted else node.raw

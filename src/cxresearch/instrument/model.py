@@ -62,16 +62,17 @@ QuestionType = Literal[
 
 @dataclass(frozen=True, slots=True)
 class Pos:
-    """A 1-based line and column in a source file."""
+    """A 1-based line and column in a source file (column ``None`` when not exact)."""
 
     line: int
-    column: int
+    column: int | None
 
 
 @dataclass
 class Choice:
     value: str
     label: Text
+    pos: Pos | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -203,6 +204,7 @@ class Instrument:
     scales: dict[str, Scale] = field(default_factory=dict)
     metadata: list[str] = field(default_factory=list)
     duration_minutes: int | None = None
+    where: dict[str, Pos] = field(default_factory=dict, repr=False, compare=False)
     source: str | None = field(default=None, compare=False)
     sha256: str | None = field(default=None, compare=False)
 

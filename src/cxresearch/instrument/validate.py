@@ -21,6 +21,8 @@ ID_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 _INSTRUMENT_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,99}$")
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 _CHOICE_VALUE = re.compile(r"^[^\s]+$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_PIPED = re.compile(r"\$\{([^}]*)\}")
 _RESERVED = {"meta", "instanceID", "instanceName", "deprecatedID", *METADATA_FIELDS}
 
 
@@ -54,6 +56,17 @@ class _Checker:
     def text(self, text: Text, what: str, pos: Pos | None, qid: str | None,
              required: bool = False) -> None:
         langs = self.inst.languages
+        for words in text.values():
+            bad = _CONTROL.search(words)
+            if bad:
+                self.add(Code.INVALID_VALUE, f"{what} contains the control character "
+                         f"U+{ord(bad.group()):04X}", pos, qid,
+                         fix="remove it; write line breaks as real new lines")
+            for ref in _PIPED.findall(words):
+                if ref not in self.known:
+                    self.add(Code.LOGIC_UNKNOWN_QUESTION, f"{what} shows the answer to "
+                             f"'${{{ref}}}', but there is no such question", pos, qid,
+                             fix=_close(ref, self.known) or "check the id, or remove the '$'")
         if not text:
             if required:
                 self.add(Code.MISSING_TRANSLATION, f"{what} is missing", pos, qid,
@@ -76,33 +89,37 @@ class _Checker:
     def run(self, base_dir: Path | None) -> list[Problem]:
         inst = self.inst
         if not _INSTRUMENT_ID.match(inst.id or ""):
-            self.add(Code.INVALID_ID, "the instrument id is not valid", None, None,
+            self.add(Code.INVALID_ID, "the instrument id is not valid", inst.where.get("id"), None,
                      given=repr(inst.id), allowed="a letter, then letters, digits, '-' or '_'",
                      fix="e.g. 'claims-customer'")
         if not inst.languages:
-            self.add(Code.MISSING_FIELD, "the instrument declares no languages", None, None,
+            self.add(Code.MISSING_FIELD, "the instrument declares no languages",
+                     inst.where.get("languages"), None,
                      fix="add 'languages: [nl, en]'")
         for lang in inst.languages:
             if not _LANG.match(lang):
-                self.add(Code.INVALID_VALUE, f"'{lang}' is not a language code", None, None,
+                self.add(Code.INVALID_VALUE, f"'{lang}' is not a language code",
+                         inst.where.get("languages"), None,
                          given=lang, allowed="ISO 639-1 codes such as nl, en, fr, de")
         if len(set(inst.languages)) != len(inst.languages):
-            self.add(Code.DUPLICATE_ID, "a language is listed twice", None, None,
+            self.add(Code.DUPLICATE_ID, "a language is listed twice", inst.where.get("languages"),
+                     None,
                      given=", ".join(inst.languages))
         if inst.default_language and inst.default_language not in inst.languages:
-            self.add(Code.INVALID_VALUE, "'default_language' is not one of 'languages'", None,
-                     None, given=inst.default_language, allowed=", ".join(inst.languages))
+            self.add(Code.INVALID_VALUE, "'default_language' is not one of 'languages'",
+                     inst.where.get("default_language"), None, given=inst.default_language, allowed=", ".join(inst.languages))
         if not inst.version:
-            self.add(Code.MISSING_FIELD, "the instrument has no version", None, None,
+            self.add(Code.MISSING_FIELD, "the instrument has no version", inst.where.get("version"),
+                     None,
                      fix="add 'version: \"1.0\"' and raise it with every change in the field")
-        self.text(inst.title, "the title", None, None, required=True)
+        self.text(inst.title, "the title", inst.where.get("title"), None, required=True)
         if not inst.purpose:
             self.add(Code.MISSING_FIELD, "no purpose of processing is recorded", None, None,
                      severity=Severity.WARNING,
                      fix="add 'purpose:' (GDPR: why these answers are collected) per language")
         else:
-            self.text(inst.purpose, "the purpose of processing", None, None)
-        self.text(inst.description, "the description", None, None)
+            self.text(inst.purpose, "the purpose of processing", inst.where.get("purpose"), None)
+        self.text(inst.description, "the description", inst.where.get("description"), None)
         if not inst.blocks or not any(b.questions for b in inst.blocks):
             self.add(Code.MISSING_FIELD, "the instrument has no questions", None, None,
                      fix="add a block with at least one question")
@@ -146,6 +163,15 @@ class _Checker:
                         claim(fid, q.pos, "question")
 
     def choice_lists(self) -> None:
+        survey_sheet = self.sheet
+        if survey_sheet:  # spreadsheets keep choices on their own sheet
+            self.sheet = "choices"
+        try:
+            self._choice_lists()
+        finally:
+            self.sheet = survey_sheet
+
+    def _choice_lists(self) -> None:
         used = {q.choices for q in self.inst.questions() if q.choices}
         for name, cl in self.inst.choice_lists.items():
             if not cl.choices:
@@ -154,17 +180,18 @@ class _Checker:
                 continue
             seen: set[str] = set()
             for c in cl.choices:
+                where = c.pos or cl.pos
                 if c.value in seen:
                     self.add(Code.DUPLICATE_CHOICE, f"value '{c.value}' appears twice in "
-                             f"choice list '{name}'", cl.pos, name,
+                             f"choice list '{name}'", where, name,
                              fix="give every choice its own value")
                 seen.add(c.value)
                 if not _CHOICE_VALUE.match(c.value):
                     self.add(Code.INVALID_VALUE, f"choice value '{c.value}' in list '{name}' "
-                             "contains a space", cl.pos, name, given=repr(c.value),
+                             "contains a space", where, name, given=repr(c.value),
                              fix="use e.g. '" + re.sub(r"\s+", "_", c.value.strip()) + "'")
                 self.text(c.label, f"the label of choice '{c.value}' in list '{name}'",
-                          cl.pos, name, required=True)
+                          where, name, required=True)
             if name not in used:
                 self.add(Code.UNKNOWN_CHOICE_LIST, f"choice list '{name}' is not used",
                          cl.pos, name, severity=Severity.WARNING,
@@ -267,7 +294,9 @@ class _Checker:
         from . import logic
 
         def at(offset: int) -> Pos | None:
-            return Pos(pos.line, pos.column + offset) if pos else None
+            if pos is None:
+                return None
+            return Pos(pos.line, pos.column + offset if pos.column is not None else None)
 
         try:
             expr = logic.parse(source)

@@ -139,7 +139,7 @@ class _Reader:
         value = node.get(key)
         if value is None:
             return None
-        if isinstance(value, YScalar) and re.fullmatch(r"[+-]?\d+", value.raw.strip()):
+        if isinstance(value, YScalar) and re.fullmatch(r"[+-]?\d{1,18}", value.raw.strip()):
             number = int(value.raw)
             if (low is not None and number < low) or (high is not None and number > high):
                 self.problem(Code.INVALID_VALUE, f"'{key}' is out of range", value, qid=qid,
@@ -148,7 +148,7 @@ class _Reader:
                 return None
             return number
         self.problem(Code.WRONG_TYPE, f"'{key}' must be a whole number", value, qid=qid,
-                     given=_given(value))
+                     given=_given(value), allowed="a whole number of at most 18 digits")
         return None
 
     def number(self, node: YMap, key: str, qid: str | None) -> float | None:
@@ -257,7 +257,7 @@ class _Reader:
             val = self.string(entry, "value", f"a choice of list '{name}'", name, required=True)
             label = self.text(entry, "label", f"choice '{val}' of list '{name}'", name, required=True)
             if val is not None:
-                choices.append(Choice(val, label))
+                choices.append(Choice(val, label, Pos(entry.line, entry.column)))
         return ChoiceList(name, choices, Pos(value.line, value.column))
 
     def question(self, node: YMap, scales: dict[str, Scale], lists: dict[str, ChoiceList],
@@ -292,6 +292,18 @@ class _Reader:
             subject = self.text(node, "subject", f"question '{qid}'", qid)
         elif item is not None:
             subject = dict(item.subject)
+        if "subject" in node and subject and self.languages:
+            missing = [lang for lang in self.languages if not subject.get(lang, "").strip()]
+            extra = [lang for lang in subject if lang not in self.languages]
+            if missing:
+                self.problem(Code.MISSING_TRANSLATION, f"the subject of question '{qid}' has no "
+                             f"{' and '.join(missing)} text", node, qid=qid, key="subject",
+                             fix="add " + ", ".join(f"{m}: ..." for m in missing))
+            if extra:
+                self.problem(Code.UNDECLARED_LANGUAGE, f"the subject of question '{qid}' has a "
+                             f"text in {', '.join(extra)}, which is not one of the instrument's "
+                             "languages", node, qid=qid, key="subject",
+                             allowed=", ".join(self.languages))
         if item is not None and item.needs_subject and not subject:
             self.problem(Code.MISSING_FIELD, f"item '{item.name}' needs a 'subject' to fill "
                          "'{subject}' in its wording", node, qid=qid, key="use",
@@ -351,7 +363,7 @@ class _Reader:
         if qtype in ("likert", "likert_matrix"):
             value = node.get("scale")
             if value is None and "scale" in bank:
-                value = YScalar(str(bank["scale"]), "str", q.pos.line, q.pos.column, False)
+                value = YScalar(str(bank["scale"]), "str", node.line, node.column, False)
             if value is None:
                 self.problem(Code.BAD_SCALE, f"question '{qid}' has no 'scale'", node, qid=qid,
                              allowed=", ".join(sorted(scales)),
@@ -503,8 +515,12 @@ class _Reader:
                 else:
                     self.problem(Code.INVALID_VALUE, "unknown metadata field", entry,
                                  given=_given(entry), allowed=", ".join(METADATA_FIELDS))
-        if inst.journey is None and base_dir is not None and (base_dir.parent / "journey.yaml").exists():
-            inst.journey = "../journey.yaml"
+        if inst.journey is None and base_dir is not None:
+            for candidate in ("../journey.yaml", "journey.yaml"):  # study/instruments/ or beside
+                if (base_dir.resolve() / candidate).is_file():
+                    inst.journey = candidate
+                    break
+        inst.where = {k: Pos(*top.key_pos[k]) for k in top.key_pos}
         return inst
 
 
@@ -522,8 +538,10 @@ def _value_positions(node: YMap) -> dict[str, Pos]:
     """Where each value starts (inside the quotes, for quoted text), else where its key is."""
     where: dict[str, Pos] = {}
     for key, value in node.items():
-        if isinstance(value, YScalar):
-            where[key] = Pos(value.line, value.column + (1 if value.quoted and value.tag else 0))
+        if isinstance(value, YScalar) and value.multiline:  # offsets do not map to one line
+            where[key] = Pos(value.line + (1 if value.block else 0), None)
+        elif isinstance(value, YScalar):
+            where[key] = Pos(value.line, value.column + (1 if value.quoted else 0))
         else:
             where[key] = Pos(*node.key_pos[key])
     return where
@@ -537,7 +555,9 @@ def _kind(node: Any) -> str:
     if isinstance(node, YSeq):
         return "a list"
     if isinstance(node, YScalar):
-        return "empty" if node.is_null else f"'{node.raw}'"
+        if node.is_null:
+            return "empty"
+        return f"'{node.raw}'" if len(node.raw) <= 60 else f"'{node.raw[:57]}...'"
     return type(node).__name__
 
 
@@ -557,7 +577,8 @@ def _load(text: str, name: str, base_dir: str | Path | None,
     problems = list(reader.problems)
     if inst is not None:
         inst.source = name
-        if validate:
+        # content checks on a structurally broken file would repeat and confuse
+        if validate and not any(p.severity == Severity.ERROR for p in problems):
             from .validate import validate_instrument
             problems += validate_instrument(inst, base_dir=base_dir)
     return inst, problems
