@@ -46,14 +46,90 @@ def test_validate_reports_problems_with_exit_status(write_yaml: Callable[..., Pa
     assert "FAIL" in captured.out
 
 
-def test_export_every_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_every_format(tmp_path: Path) -> None:
+    import dataclasses
+
+    import openpyxl
+
+    import cxresearch as cx
+
     src = EXAMPLE / "instruments" / "customer-survey.yaml"
-    for fmt, name in [("xlsform", "c.xlsx"), ("limesurvey", "c.txt"), ("html", "c.html"),
-                      ("markdown", "c.md"), ("yaml", "c.yaml")]:
-        assert main(["survey", "export", str(src), "--to", fmt, "--lang", "nl",
-                     "-o", str(tmp_path / name)]) == 0
-        assert (tmp_path / name).stat().st_size > 0
-    assert 'lang="nl"' in (tmp_path / "c.html").read_text(encoding="utf-8")
+    survey = cx.load_instrument(src)
+    for fmt, name, lang in [("xlsform", "c.xlsx", None), ("limesurvey", "c.txt", None),
+                            ("html", "c.html", "nl"), ("markdown", "c.md", "en"),
+                            ("yaml", "c.yaml", None)]:
+        words = ["survey", "export", str(src), "--to", fmt, "-o", str(tmp_path / name)]
+        assert main(words + (["--lang", lang] if lang else [])) == 0
+    sheet = openpyxl.load_workbook(tmp_path / "c.xlsx")["survey"]
+    assert {row[1] for row in sheet.iter_rows(min_row=2, values_only=True)} >= set(
+        survey.field_ids())
+    header = (tmp_path / "c.txt").read_text(encoding="utf-8").splitlines()[0].split("\t")
+    assert header[:4] == ["id", "related_id", "class", "type/scale"]
+    html = (tmp_path / "c.html").read_text(encoding="utf-8")
+    assert 'lang="nl"' in html and survey.title["nl"] in html
+    assert survey.title["en"] in (tmp_path / "c.md").read_text(encoding="utf-8")
+    again = cx.load_instrument(tmp_path / "c.yaml")
+    assert again.journey is not None and again.journey.endswith("surveys/insurer-claims/journey.yaml")
+    assert dataclasses.replace(again, journey=survey.journey) == survey
+
+
+def test_export_defaults_to_the_current_folder(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    src = EXAMPLE / "instruments" / "customer-survey.yaml"
+    assert main(["survey", "export", str(src), "--to", "html", "--lang", "en"]) == 0
+    assert (tmp_path / "insurer-claims-customer.en.html").exists()
+    assert main(["survey", "export", str(src), "--to", "xlsform", "-o", "out/"]) == 0
+    assert (tmp_path / "out" / "insurer-claims-customer.xlsx").is_file()
+
+
+def test_lang_with_an_all_language_format_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    src = EXAMPLE / "instruments" / "customer-survey.yaml"
+    assert main(["survey", "export", str(src), "--to", "limesurvey", "--lang", "nl"]) == 1
+    assert "--lang does not apply" in capsys.readouterr().err
+
+
+def test_exports_never_overwrite_their_source(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "journey.yaml").write_bytes((EXAMPLE / "journey.yaml").read_bytes())
+    (tmp_path / "instruments").mkdir()
+    own = tmp_path / "instruments" / "own.yaml"
+    own.write_bytes((EXAMPLE / "instruments" / "customer-survey.yaml").read_bytes())
+    before = own.read_bytes()
+    assert main(["survey", "export", str(own), "--to", "yaml", "-o", str(own)]) == 1
+    assert "overwrite its own source" in capsys.readouterr().err
+    form = tmp_path / "form.xlsx"
+    assert main(["survey", "export", str(own), "--to", "xlsform", "-o", str(form)]) == 0
+    form_bytes = form.read_bytes()
+    assert main(["survey", "import", str(form), "-o", str(form), "--force"]) == 1
+    assert own.read_bytes() == before and form.read_bytes() == form_bytes
+
+
+def test_unwritable_output_is_a_clear_error(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("x")
+    src = EXAMPLE / "instruments" / "customer-survey.yaml"
+    assert main(["survey", "export", str(src), "--to", "html", "--lang", "nl",
+                 "-o", str(blocker / "sub.html")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: cannot use") and "Traceback" not in err
+
+
+def test_written_files_get_normal_permissions(tmp_path: Path) -> None:
+    import os
+
+    src = EXAMPLE / "instruments" / "customer-survey.yaml"
+    out = tmp_path / "c.html"
+    assert main(["survey", "export", str(src), "--to", "html", "-o", str(out)]) == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_validate_a_study_folder(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["survey", "validate", str(EXAMPLE)]) == 0
+    assert capsys.readouterr().out.count("ok ") == len(bundled_instruments())
 
 
 def test_export_unknown_language_fails_cleanly(tmp_path: Path,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -29,12 +30,35 @@ def _print_problems(problems: Sequence[Problem]) -> None:
         print(str(p), file=sys.stderr)
 
 
+def _instrument_files(paths: Sequence[str]) -> list[Path]:
+    """The files to check: each path, or the instruments inside a folder."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            inside = sorted(p for p in path.iterdir()
+                            if p.suffix.lower() in (".yaml", ".yml", ".xlsx", ".xls"))
+            if (path / "instruments").is_dir():
+                inside += sorted(p for p in (path / "instruments").iterdir()
+                                 if p.suffix.lower() in (".yaml", ".yml", ".xlsx", ".xls"))
+            found += [p for p in inside if p.name not in ("study.yaml", "journey.yaml",
+                                                          "roadmap.yaml")]
+        else:
+            found.append(path)
+    return found
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     from .instrument import check_file
 
     failed = 0
     report = []
-    for path in args.paths:
+    files = _instrument_files(args.paths)
+    if not files:
+        print("error: no instrument files (.yaml, .yml, .xlsx, .xls) found in "
+              + ", ".join(args.paths), file=sys.stderr)
+        return 1
+    for path in files:
         inst, problems = check_file(path)
         errors = [p for p in problems if p.severity == Severity.ERROR]
         warnings = [p for p in problems if p.severity == Severity.WARNING]
@@ -44,39 +68,49 @@ def _cmd_validate(args: argparse.Namespace) -> int:
                            "problems": [p.as_dict() for p in problems]})
         else:
             _print_problems(problems)
-            if errors:
+            if errors or inst is None:
                 print(f"FAIL {path}: {len(errors)} error(s), {len(warnings)} warning(s)")
             else:
-                assert inst is not None
                 n = len(list(inst.questions()))
                 print(f"ok   {path}: {inst.kind.replace('_', ' ')} '{inst.id}' v{inst.version}, "
                       f"{n} questions, {len(inst.field_ids())} answer fields, languages "
                       f"{', '.join(inst.languages)}" + (f", {len(warnings)} warning(s)"
                                                         if warnings else ""))
-        failed += bool(errors)
+        failed += bool(errors) or inst is None
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
     return 1 if failed else 0
 
 
+def _refuse_own_source(source: Path, out: Path) -> None:
+    if out.exists() and out.resolve() == source.resolve():
+        raise InstrumentError.single(
+            Code.INVALID_VALUE, "the output would overwrite its own source file",
+            file=str(source), fix="choose another output file with -o")
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
     from .instrument import EXPORT_FORMATS, export_instrument, load_instrument
 
+    if args.lang and args.to in ("limesurvey", "yaml"):
+        raise CxResearchError(f"--lang does not apply to --to {args.to}, which carries every "
+                              "language; leave it out")
     inst = load_instrument(args.path)
-    out = Path(args.output) if args.output else Path(args.path).with_suffix(
-        EXPORT_FORMATS[args.to] if args.to != "yaml" else ".export.yaml")
-    if out.exists() and out.is_dir():
-        suffix = f".{args.lang}" if args.lang and args.to in ("html", "markdown") else ""
-        out = out / f"{inst.id}{suffix}{EXPORT_FORMATS[args.to]}"
-    if args.to == "xlsform" and out.resolve() == Path(args.path).resolve():
-        raise InstrumentError.single(
-            Code.INVALID_VALUE, "the export would overwrite its own source file",
-            file=str(args.path), fix="choose another output file with -o")
-    written = export_instrument(inst, args.to, out, lang=args.lang)
-    if args.to == "xlsform" and args.check:
-        from .instrument.xlsform import check_xlsform
-
-        check_xlsform(written, odk_validate=args.odk_validate)
+    suffix = EXPORT_FORMATS[args.to] if args.to != "yaml" else ".export.yaml"
+    name = f"{inst.id}.{args.lang}{suffix}" if args.lang and args.to in ("html", "markdown") \
+        else f"{inst.id}{suffix}"
+    raw = args.output
+    if raw is None:
+        out = Path.cwd() / name  # never beside the source: that is where instruments live
+    elif raw.endswith(("/", "\\")) or Path(raw).is_dir():
+        Path(raw).mkdir(parents=True, exist_ok=True)
+        out = Path(raw) / name
+    else:
+        out = Path(raw)
+    _refuse_own_source(Path(args.path), out)
+    written = export_instrument(inst, args.to, out, lang=args.lang,
+                                check=args.to == "xlsform" and args.check,
+                                odk_validate=args.to == "xlsform" and args.odk_validate)
     print(f"wrote {written}")
     return 0
 
@@ -84,12 +118,13 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_import(args: argparse.Namespace) -> int:
     from .instrument import load_instrument, save_instrument
 
-    inst = load_instrument(args.form)
     out = Path(args.output)
+    _refuse_own_source(Path(args.form), out)
     if out.exists() and not args.force:
         raise InstrumentError.single(
             Code.INVALID_VALUE, f"'{out}' exists already", file=str(out),
             fix="choose another file, or add --force to replace it")
+    inst = load_instrument(args.form)
     save_instrument(inst, out)
     print(f"wrote {out}: {len(list(inst.questions()))} questions, languages "
           f"{', '.join(inst.languages)}")
@@ -114,8 +149,8 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
     folder = new_study(args.study, language=args.lang, force=args.force)
     print(f"created study folder {folder}")
-    print(f"next: edit {folder / 'journey.yaml'} and {folder / 'instruments'}, then run "
-          f"'cxresearch survey validate {folder / 'instruments'}/*.yaml'")
+    print(f"next: edit {folder / 'journey.yaml'} and the files in {folder / 'instruments'}, "
+          f"then run: cxresearch survey validate {shlex.quote(str(folder))}")
     return 0
 
 
@@ -145,7 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
                         description="Check YAML instruments or XLSForms; list every problem "
                         "with file, line, question id and how to fix it. Exit status 1 when "
                         "any file has errors.")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="instrument files (.yaml, .xlsx, .xls)")
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="instrument files (.yaml, .xlsx, .xls), or folders holding them")
     p.add_argument("--json", action="store_true", help="print the problems as JSON")
     p.set_defaults(func=_cmd_validate)
 
@@ -160,7 +196,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=None, default=None, metavar="LANG",
                    help="language of HTML and Markdown (default: the instrument's default); "
                    "for XLSForm: export only this language")
-    p.add_argument("-o", "--output", metavar="OUT", help="output file or existing folder")
+    p.add_argument("-o", "--output", metavar="OUT",
+                   help="output file, or a folder (ending in /); default: <id>.<suffix> in the "
+                   "current folder")
     p.add_argument("--no-check", dest="check", action="store_false",
                    help="skip converting the XLSForm with pyxform after writing it")
     p.add_argument("--odk-validate", action="store_true",
@@ -217,6 +255,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except CxResearchError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        where = f" '{exc.filename}'" if exc.filename else ""
+        print(f"error: cannot use{where}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:  # pragma: no cover
         return 130

@@ -66,11 +66,14 @@ def check_file(path: str | Path) -> tuple[Instrument | None, list[Problem]]:
 
 
 def export_instrument(inst: Instrument, to: str, out: str | Path,
-                      lang: str | None = None, languages: Sequence[str] | None = None) -> Path:
+                      lang: str | None = None, languages: Sequence[str] | None = None,
+                      *, check: bool = False, odk_validate: bool = False) -> Path:
     """Write ``inst`` in format ``to`` (see :data:`EXPORT_FORMATS`) to ``out``, atomically.
 
     ``lang`` picks the language of the one-language formats (HTML, Markdown); XLSForm and
-    LimeSurvey carry all languages, or ``languages`` if given.
+    LimeSurvey carry all languages, or ``languages`` if given. For XLSForm, ``check``
+    converts the form with pyxform before writing it (``odk_validate``: ODK Validate too),
+    so a form that would not convert is never written.
     """
     if to not in EXPORT_FORMATS:
         raise InstrumentError.single(Code.INVALID_VALUE, f"unknown export format '{to}'",
@@ -78,12 +81,14 @@ def export_instrument(inst: Instrument, to: str, out: str | Path,
     if lang is not None and lang not in inst.languages:
         raise InstrumentError.single(Code.INVALID_VALUE,
                                      f"instrument '{inst.id}' has no language '{lang}'",
-                                     given=lang, allowed=", ".join(inst.languages))
+                                     file=inst.source, given=lang,
+                                     allowed=", ".join(inst.languages))
     out = Path(out)
     if to == "xlsform":
         from .xlsform import write_xlsform
 
-        return write_xlsform(inst, out, languages or ([lang] if lang else None))
+        return write_xlsform(inst, out, languages or ([lang] if lang else None), check=check,
+                             odk_validate=odk_validate)
     if to == "limesurvey":
         from .limesurvey import write_limesurvey
 
@@ -101,7 +106,17 @@ def export_instrument(inst: Instrument, to: str, out: str | Path,
 
 def save_instrument(inst: Instrument, path: str | Path) -> Path:
     """Write ``inst`` as YAML (the source-of-truth format), atomically."""
+    import dataclasses
+    import os
+
     from .._atomic import atomic_write_text
     from .dump import dump_instrument
 
-    return atomic_write_text(path, dump_instrument(inst))
+    target = Path(path)
+    if inst.journey and inst.source and not Path(inst.journey).is_absolute():
+        # keep pointing at the same journey file from the new place
+        journey = (Path(inst.source).parent / inst.journey).resolve()
+        if journey.exists():
+            moved = os.path.relpath(journey, target.resolve().parent)
+            inst = dataclasses.replace(inst, journey=Path(moved).as_posix())
+    return atomic_write_text(target, dump_instrument(inst))

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import io
 import shutil
+import tempfile
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -30,7 +32,29 @@ def t(key: str, lang: str) -> str:
 
 
 def _num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else repr(x)
+    """A number as XPath reads it: never in exponent form (ODK rejects ``1e-07``)."""
+    if float(x).is_integer():
+        return str(int(x))
+    return format(Decimal(repr(float(x))), "f")
+
+
+def _join(mine: Text, generated: Text) -> Text:
+    """The author's constraint message followed by the one that explains our bounds."""
+    if not mine:
+        return generated
+    return {lang: " ".join(x for x in (mine.get(lang, ""), generated.get(lang, "")) if x)
+            for lang in set(mine) | set(generated)}
+
+
+def _date_bounds(lang: str, low: str | None, high: str | None) -> str:
+    def dmy(iso: str | None) -> str:
+        return "-".join(reversed(iso.split("-"))) if iso else ""
+
+    if low and high:
+        return t("between", lang).format(low=dmy(low), high=dmy(high))
+    if low:
+        return t("date_from", lang).format(low=dmy(low))
+    return t("date_until", lang).format(high=dmy(high))
 
 
 def _and(*parts: str | None) -> str:
@@ -57,6 +81,7 @@ class _Builder:
         self.choices: list[dict[str, str]] = []
         self.lists_done: set[str] = set()
         self.scale_lists: dict[tuple[Any, ...], str] = {}
+        self.other_lists: dict[str, str] = {}
 
     def put_text(self, row: dict[str, str], column: str, text: Text) -> None:
         for lang in self.langs:
@@ -76,9 +101,7 @@ class _Builder:
     def scale_list(self, scale: Scale, fallback: str) -> str:
         key = (scale.start, tuple(tuple(sorted(lab.items())) for lab in scale.labels))
         if key not in self.scale_lists:
-            name = scale.name or fallback
-            while name in self.lists_done or name in self.inst.choice_lists:
-                name += "_s"
+            name = self.unique_list(scale.name or fallback)
             self.scale_lists[key] = self.add_list(
                 name, [(str(v), lab) for v, lab in zip(scale.values(), scale.labels)])
         return self.scale_lists[key]
@@ -92,19 +115,42 @@ class _Builder:
                            for lang in self.langs})
         return self.scale_list(Scale(11, labels, name="rating_0_10", start=0), f"{q.id}_0_10")
 
+    def unique_list(self, base: str) -> str:
+        """A list name not yet used by the instrument or this export."""
+        name = base
+        while name in self.lists_done or name in self.inst.choice_lists:
+            name += "_x"
+        return name
+
+    def guidance(self, q: Question) -> Text:
+        """The interviewer's note and probes of ``q`` as one text per language."""
+        guidance = dict(q.interviewer_note)
+        for lang in self.langs:
+            bullets = "; ".join(p.get(lang, "") for p in q.probes if p.get(lang))
+            if bullets:
+                note = guidance.get(lang, "")
+                guidance[lang] = (note + " " if note else "") + f"{t('probes', lang)}: {bullets}"
+        return guidance
+
+    def put_guidance(self, row: dict[str, str], q: Question) -> None:
+        """Interviewer text: visible hint in an interview guide, guidance hint in a survey.
+
+        ODK Collect hides guidance hints unless the device setting shows them; in an
+        interview guide the interviewer is the one who reads the form, so it goes in the hint.
+        """
+        guidance = self.guidance(q)
+        if self.inst.kind == "interview_guide":
+            hint = {lang: " ".join(x for x in (q.hint.get(lang, ""), guidance.get(lang, ""))
+                                   if x) for lang in self.langs}
+            self.put_text(row, "hint", hint)
+        else:
+            self.put_text(row, "guidance_hint", guidance)
+
     def base_row(self, q: Question, qtype: str, name: str | None = None) -> dict[str, str]:
         row = {"type": qtype, "name": name or q.id}
         self.put_text(row, "label", q.label)
         self.put_text(row, "hint", q.hint)
-        guidance = dict(q.interviewer_note)
-        if q.probes:
-            for lang in self.langs:
-                bullets = "; ".join(p.get(lang, "") for p in q.probes if p.get(lang))
-                if bullets:
-                    head = t("probes", lang)
-                    note = guidance.get(lang, "")
-                    guidance[lang] = (note + " " if note else "") + f"{head}: {bullets}"
-        self.put_text(row, "guidance_hint", guidance)
+        self.put_guidance(row, q)
         if q.relevant:
             row["relevant"] = _canonical(q.relevant)
         if q.required and q.type != "note":
@@ -121,7 +167,8 @@ class _Builder:
             entries = [(c.value, c.label) for c in cl.choices]
             list_name = cl.name
             if q.other:
-                list_name = f"{cl.name}_or_other"
+                list_name = self.other_lists.get(cl.name) or self.unique_list(f"{cl.name}_or_other")
+                self.other_lists[cl.name] = list_name
                 entries.append(("other", {lang: t("other", lang) for lang in self.langs}))
             self.add_list(list_name, entries)
             keyword = {"single_choice": "select_one", "multiple_choice": "select_multiple",
@@ -134,9 +181,9 @@ class _Builder:
                 constraint = _and(constraint,
                                   f"count-selected(.) >= {lo}" if lo else None,
                                   f"count-selected(.) <= {hi}" if hi is not None else None)
-                message = message or {lang: t("count_message", lang).format(
+                message = _join(message, {lang: t("count_message", lang).format(
                     lo=lo if lo is not None else 0, hi=hi if hi is not None else len(entries))
-                    for lang in self.langs}
+                    for lang in self.langs})
         elif q.type == "likert" and q.scale is not None:
             qtype = f"select_one {self.scale_list(q.scale, q.id + '_scale')}"
             extra["appearance"] = "likert"
@@ -149,22 +196,25 @@ class _Builder:
             if low is not None or high is not None:
                 constraint = _and(constraint, f". >= {_num(low)}" if low is not None else None,
                                   f". <= {_num(high)}" if high is not None else None)
-                message = message or {lang: t("bounds_message", lang).format(
+                message = _join(message, {lang: t("bounds_message", lang).format(
                     lo=_num(low) if low is not None else "-",
-                    hi=_num(high) if high is not None else "-") for lang in self.langs}
+                    hi=_num(high) if high is not None else "-") for lang in self.langs})
         elif q.type == "text":
             qtype = "text"
             if q.length == "long":
                 extra["appearance"] = "multiline"
             if q.max_length:
                 constraint = _and(constraint, f"string-length(.) <= {q.max_length}")
-                message = message or {lang: t("length_message", lang).format(n=q.max_length)
-                                      for lang in self.langs}
+                message = _join(message, {lang: t("length_message", lang).format(n=q.max_length)
+                                          for lang in self.langs})
         elif q.type == "date":
             qtype = "date"
             constraint = _and(constraint,
                               f". >= date('{q.min_date}')" if q.min_date else None,
                               f". <= date('{q.max_date}')" if q.max_date else None)
+            if q.min_date or q.max_date:
+                message = _join(message, {lang: _date_bounds(lang, q.min_date, q.max_date)
+                                          for lang in self.langs})
         elif q.type == "note":
             qtype = "note"
         elif q.type == "likert_matrix" and q.scale is not None:
@@ -192,19 +242,25 @@ class _Builder:
             self.survey.append(other)
 
     def matrix(self, q: Question) -> None:
-        assert_scale = q.scale
-        if assert_scale is None:  # pragma: no cover
+        """A Likert matrix as a table-list group: one select_one row per item."""
+        if q.scale is None:  # pragma: no cover - validation requires a scale
             return
-        list_name = self.scale_list(assert_scale, q.id + "_scale")
+        list_name = self.scale_list(q.scale, q.id + "_scale")
         group = {"type": "begin_group", "name": q.id, "appearance": "table-list"}
         self.put_text(group, "label", q.label)
         self.put_text(group, "hint", q.hint)
         if q.relevant:
             group["relevant"] = _canonical(q.relevant)
         self.survey.append(group)
-        for item in q.items:
+        constraint = _canonical(q.constraint)
+        for i, item in enumerate(q.items):
             row = {"type": f"select_one {list_name}", "name": item.id}
             self.put_text(row, "label", item.label)
+            if i == 0:  # the interviewer's note once, on the first row
+                self.put_guidance(row, q)
+            if constraint:  # '.' is each row's own answer
+                row["constraint"] = constraint
+                self.put_text(row, "constraint_message", q.constraint_message)
             if q.required:
                 row["required"] = "yes"
                 self.put_text(row, "required_message", q.required_message)
@@ -291,10 +347,23 @@ def xlsform_bytes(sheets: Sheets) -> bytes:
     return buffer.getvalue()
 
 
-def write_xlsform(inst: Instrument, path: str | Path,
-                  languages: Sequence[str] | None = None) -> Path:
-    """Write ``inst`` as an XLSForm ``.xlsx`` file, atomically."""
-    return atomic_write_bytes(path, xlsform_bytes(xlsform_sheets(inst, languages)))
+def write_xlsform(inst: Instrument, path: str | Path, languages: Sequence[str] | None = None,
+                  *, check: bool = False, odk_validate: bool = False) -> Path:
+    """Write ``inst`` as an XLSForm ``.xlsx`` file, atomically.
+
+    With ``check``, pyxform converts the form first (and ODK Validate too with
+    ``odk_validate``); a form that fails is not written.
+    """
+    sheets = xlsform_sheets(inst, languages)
+    if check or odk_validate:
+        check_xlsform(sheets)
+    data = xlsform_bytes(sheets)
+    if odk_validate:
+        with tempfile.TemporaryDirectory() as tmp:
+            trial = Path(tmp) / f"{inst.id}.xlsx"
+            trial.write_bytes(data)
+            check_xlsform(trial, odk_validate=True)
+    return atomic_write_bytes(path, data)
 
 
 def check_xlsform(form: str | Path | Sheets, *, odk_validate: bool = False) -> list[str]:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .._atomic import atomic_write_text
 from .._i18n import t
-from ..errors import CxResearchError, InstrumentError, Problem, Severity
+from ..errors import Code, CxResearchError, InstrumentError, Problem, Severity
 from ..instrument import Instrument, check_file, export_instrument
 
 __all__ = ["RunResult", "default_study", "run_study"]
@@ -102,9 +102,19 @@ def run_study(study: str | Path | None = None, *, reports: str | Path = "reports
     entries: list[tuple[Instrument, list[tuple[str, Path]]]] = []
     sources = sorted(p for p in (folder / "instruments").iterdir()
                      if p.suffix.lower() in (".yaml", ".yml", ".xlsx", ".xls"))
+    seen: dict[str, Path] = {}
     for src in sources:
         inst, problems = check_file(src)
         result.problems.extend(problems)
+        if inst is not None and inst.id in seen:
+            result.problems.append(Problem(
+                Code.DUPLICATE_ID, f"instrument id '{inst.id}' is also the id of "
+                f"{seen[inst.id].name}", file=str(src),
+                fix="give every instrument of a study its own id; an export lying in "
+                "instruments/ is read as an instrument too, so keep exports elsewhere"))
+            continue
+        if inst is not None:
+            seen[inst.id] = src
         inputs.append({"file": str(src), "sha256": inst.sha256 if inst else None,
                        "ok": inst is not None})
         if inst is None:
@@ -120,14 +130,14 @@ def run_study(study: str | Path | None = None, *, reports: str | Path = "reports
                 jobs.append((f"Markdown ({lang})", "markdown", f"{inst.id}.{lang}.md", lang))
         for label, fmt, name, language in jobs:  # one failing format does not cost the others
             try:
-                written = export_instrument(inst, fmt, target / name, lang=language)
-                if fmt == "xlsform":
-                    from ..instrument.xlsform import check_xlsform
-
-                    check_xlsform(written)
-                made.append((label, written))
+                made.append((label, export_instrument(inst, fmt, target / name, lang=language,
+                                                      check=fmt == "xlsform")))
             except InstrumentError as exc:
                 result.problems.extend(exc.problems)
+            except Exception as exc:  # a library failing on one format must not end the run
+                result.problems.append(Problem(
+                    Code.EXPORT_UNSUPPORTED, f"{label} export failed: {type(exc).__name__}: "
+                    f"{exc}", file=str(src), fix="please report this with the instrument file"))
         result.files.extend(p for _, p in made)
         entries.append((inst, made))
     finished = datetime.now(timezone.utc)
