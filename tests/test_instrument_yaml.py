@@ -338,3 +338,92 @@ def test_journey_typos_are_reported(tmp_path: Path) -> None:
     with pytest.raises(InstrumentError, match="did you mean 'channel'") as exc:
         load_journey(path)
     assert set(exc.value.codes) == {"CX112", "CX110"}
+
+
+@pytest.mark.parametrize("encode", [
+    lambda t: t.replace("\n", "\r\n").encode("utf-8"),
+    lambda t: b"\xef\xbb\xbf" + t.encode("utf-8"),
+    lambda t: t.encode("utf-16"),
+], ids=["crlf", "utf8-bom", "utf16"])
+def test_line_endings_and_byte_order_marks(tmp_path: Path, encode: Callable[[str], bytes]) -> None:
+    from conftest import HEADER
+
+    text = HEADER + BLOCK + "      - id: q1\n        type: text\n        label: {nl: Één, en: One}\n"
+    path = tmp_path / "x.yaml"
+    path.write_bytes(encode(text))
+    inst, problems = cx.check_file(path)
+    assert inst is not None and inst.question("q1").label["nl"] == "Één"
+    assert all(p.severity == Severity.WARNING for p in problems)
+
+
+def test_huge_whole_number_is_refused_cleanly(write_yaml: Callable[..., Path]) -> None:
+    path = write_yaml("min_group_size: " + "9" * 5000 + "\n" + BLOCK +
+                      "      - {id: q1, type: text, label: {nl: A, en: B}}\n")
+    with pytest.raises(InstrumentError, match="whole number of at most 18 digits") as exc:
+        cx.load_instrument(path)
+    assert len(str(exc.value)) < 2000
+
+
+def test_texts_with_control_characters_or_unknown_answers_are_refused(
+        write_yaml: Callable[..., Path]) -> None:
+    path = write_yaml(BLOCK + """\
+      - id: q1
+        type: text
+        label: {nl: "A\\x01", en: "Cost in ${currency}"}
+""")
+    with pytest.raises(InstrumentError) as exc:
+        cx.load_instrument(path)
+    messages = " ".join(p.message for p in exc.value.problems)
+    assert "control character U+0001" in messages and "'${currency}'" in messages
+
+
+def test_a_subject_needs_every_language(write_yaml: Callable[..., Path]) -> None:
+    path = write_yaml(BLOCK + "      - use: touchpoint_satisfaction\n        id: sat\n"
+                      "        subject: {nl: het gesprek}\n")
+    with pytest.raises(InstrumentError, match="subject of question 'sat' has no en text"):
+        cx.load_instrument(path)
+
+
+def test_choice_problems_point_at_the_choice(write_yaml: Callable[..., Path]) -> None:
+    path = write_yaml("""\
+choice_lists:
+  kanaal:
+    - {value: phone, label: {nl: Telefoon, en: Phone}}
+    - {value: web, label: {nl: Website, en: Website}}
+    - {value: phone, label: {nl: Nog eens, en: Again}}
+""" + BLOCK + "      - {id: q1, type: single_choice, choices: kanaal, label: {nl: A, en: B}}\n")
+    with pytest.raises(InstrumentError) as exc:
+        cx.load_instrument(path)
+    assert [(p.code.value, p.line) for p in exc.value.problems] == [("CX142", 12)]
+
+
+def test_logic_written_over_several_lines_names_the_line_not_a_wrong_column(
+        write_yaml: Callable[..., Path]) -> None:
+    path = write_yaml(BLOCK + """\
+      - use: nps
+      - id: why
+        type: text
+        label: {nl: Waarom?, en: Why?}
+        relevant: >
+          ${nps} <= 6 and
+          ${nope} = 1
+""")
+    with pytest.raises(InstrumentError) as exc:
+        cx.load_instrument(path)
+    p = exc.value.problems[0]
+    assert (p.code.value, p.line, p.column) == ("CX161", 17, None)
+
+
+def test_top_level_problems_have_a_line(write_yaml: Callable[..., Path]) -> None:
+    path = write_yaml("default_language: fr\n" + BLOCK +
+                      "      - {id: q1, type: text, label: {nl: A, en: B}}\n")
+    with pytest.raises(InstrumentError, match="'default_language' is not one of") as exc:
+        cx.load_instrument(path)
+    assert exc.value.problems[0].line == 8
+
+
+def test_deep_nesting_is_named_as_such(tmp_path: Path) -> None:
+    path = tmp_path / "deep.yaml"
+    path.write_text("a: " + "[" * 300 + "]" * 300 + "\n")
+    with pytest.raises(InstrumentError, match="nested more than 200 levels"):
+        cx.load_instrument(path)

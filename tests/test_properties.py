@@ -38,8 +38,17 @@ def question(draw: Any, qid: str, earlier: list[tuple[str, str]]) -> dict[str, A
         q["items"] = [{"id": f"{qid}_r{i}", "label": draw(texts)}
                       for i in range(draw(st.integers(1, 4)))]
     if qtype == "number":
-        lo = draw(st.integers(-100, 100))
-        q["min"], q["max"] = lo, lo + draw(st.integers(0, 1000))
+        if draw(st.booleans()):
+            lo = draw(st.integers(-100, 100))
+            q["min"], q["max"] = lo, lo + draw(st.integers(0, 1000))
+        else:  # tiny and huge decimals must never reach XPath in exponent form
+            q["decimals"] = True
+            q["min"] = draw(st.sampled_from([0.0000001, -2.5, 1e-12, 0.1]))
+            q["max"] = draw(st.sampled_from([1e15, 100.25, 3.0]))
+        if draw(st.booleans()):
+            q["constraint"] = ". != 13"
+    if qtype == "date" and draw(st.booleans()):
+        q["min"], q["max"] = "2020-01-01", draw(st.sampled_from(["2020-01-01", "2031-12-31"]))
     if qtype == "text" and draw(st.booleans()):
         q["max_length"] = draw(st.integers(1, 1000))
     if qtype != "note":
@@ -67,7 +76,11 @@ def instrument(draw: Any) -> dict[str, Any]:
             q = draw(question(qid, earlier))
             qs.append(q)
             earlier.append((qid, q["type"]))
-        blocks.append({"id": f"b{b}", "title": draw(texts), "questions": qs})
+        block: dict[str, Any] = {"id": f"b{b}", "title": draw(texts), "questions": qs}
+        answered = [(i, t) for i, t in earlier[:-len(qs)] if t in ("rating", "number", "likert")]
+        if answered and draw(st.booleans()):
+            block["relevant"] = f"${{{draw(st.sampled_from(answered))[0]}}} >= 1"
+        blocks.append(block)
     return {
         "kind": draw(st.sampled_from(["survey", "interview_guide"])),
         "id": "generated", "version": "1", "title": draw(texts),
@@ -112,14 +125,35 @@ def _break(data: dict[str, Any], how: str) -> None:
         data["blocks"][0] = "text"
 
 
+EXPECTED = {"duplicate": {"CX121"}, "unknown_ref": {"CX161"}, "later_ref": {"CX161", "CX162"},
+            "empty_list": {"CX141"}, "missing_translation": {"CX130"}, "bad_type": {"CX113"},
+            "bad_function": {"CX163"}, "not_a_mapping": {"CX110"}}
+
+
 @FAST
-@given(instrument(), st.sampled_from(["duplicate", "unknown_ref", "later_ref", "empty_list",
-                                      "missing_translation", "bad_type", "bad_function",
-                                      "not_a_mapping"]))
+@given(instrument(), st.sampled_from(sorted(EXPECTED)))
 def test_invalid_instruments_raise_our_error(data: dict[str, Any], how: str) -> None:
     _break(data, how)
-    with pytest.raises(InstrumentError):
+    with pytest.raises(InstrumentError) as exc:
         cx.loads_instrument(yaml.safe_dump(data, allow_unicode=True))
+    assert set(exc.value.codes) & EXPECTED[how], exc.value.codes
+
+
+@FAST
+@given(instrument(), st.text(max_size=40), st.text(max_size=40))
+def test_any_label_text_loads_and_exports_or_raises_our_error(data: dict[str, Any], nl: str,
+                                                              en: str) -> None:
+    """Control characters, '${', quotes, emoji: each is accepted and exported, or refused."""
+    from cxresearch.instrument.xlsform import xlsform_bytes
+
+    data["blocks"][0]["questions"][0]["label"] = {"nl": nl, "en": en}
+    try:
+        inst = cx.loads_instrument(yaml.safe_dump(data, allow_unicode=True))
+    except InstrumentError:
+        return
+    sheets = xlsform_sheets(inst)
+    check_xlsform(sheets)
+    xlsform_bytes(sheets)
 
 
 @settings(max_examples=200, deadline=None)

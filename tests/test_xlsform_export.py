@@ -134,3 +134,57 @@ def test_export_of_one_language(write_yaml: Callable[..., Path]) -> None:
     assert not any("Dutch" in col for r in sheets["survey"] for col in r)
     assert sheets["settings"][0]["default_language"] == "English (en)"
     check_xlsform(sheets)
+
+
+@pytest.mark.java
+@pytest.mark.skipif(not java_available(), reason="ODK Validate needs Java")
+def test_odk_validate_accepts_decimal_bounds_and_dates(write_yaml: Callable[..., Path],
+                                                       tmp_path: Path) -> None:
+    path = write_yaml("""\
+blocks:
+  - id: b1
+    title: {nl: Blok, en: Block}
+    questions:
+      - id: share
+        type: number
+        decimals: true
+        min: 0.0000001
+        max: 1000000000000000
+        constraint: . != 13
+        constraint_message: {nl: Niet 13, en: Not 13}
+        label: {nl: Aandeel, en: Share}
+      - id: when
+        type: date
+        min: "2020-01-01"
+        max: "2031-12-31"
+        label: {nl: Wanneer?, en: When?}
+""")
+    inst = cx.load_instrument(path)
+    rows = {r["name"]: r for r in xlsform_sheets(inst)["survey"]}
+    assert rows["share"]["constraint"] == "(. != 13) and (. >= 0.0000001) and (. <= 1000000000000000)"
+    assert rows["share"]["constraint_message::English (en)"].startswith("Not 13 Enter a number")
+    assert rows["when"]["constraint_message::Dutch (nl)"] == "Tussen 01-01-2020 en 31-12-2031"
+    write_xlsform(inst, tmp_path / "form.xlsx", check=True, odk_validate=True)
+
+
+def test_a_form_pyxform_rejects_is_not_written(write_yaml: Callable[..., Path],
+                                               tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from cxresearch.errors import InstrumentError
+    from cxresearch.instrument import xlsform
+
+    path = write_yaml("blocks:\n  - id: b\n    title: {nl: B, en: B}\n    questions:\n"
+                      "      - {id: q, type: text, label: {nl: A, en: B}}\n")
+    inst = cx.load_instrument(path)
+    real = xlsform.xlsform_sheets
+
+    def broken(*args: object, **kwargs: object) -> dict[str, list[dict[str, str]]]:
+        sheets = real(*args, **kwargs)  # type: ignore[arg-type]
+        sheets["survey"].append({"type": "select_one nowhere", "name": "bad"})
+        return sheets
+
+    monkeypatch.setattr(xlsform, "xlsform_sheets", broken)
+    out = tmp_path / "form.xlsx"
+    with pytest.raises(InstrumentError, match="pyxform rejects"):
+        xlsform.write_xlsform(inst, out, check=True)
+    assert not out.exists()

@@ -43,12 +43,18 @@ class _Ctx:
             return "", None
         words = value.get(self.lang)
         if words and words.strip():
-            return words, None
+            return self.piped(words), None
         for cand in (self.inst.language, *self.inst.languages, *value):
             words = value.get(cand)
             if words and words.strip():
-                return words, cand
+                return self.piped(words), cand
         return "", None
+
+    def piped(self, words: str) -> str:
+        """``${id}`` in a text (the answer shown back) as the printed number: ``[Q3]``."""
+        if "${" not in words:
+            return words
+        return re.sub(r"\$\{([^}]*)\}", lambda m: f"[{self.label(m.group(1))}]", words)
 
     def label(self, qid: str) -> str:
         """The printed number of a question (or matrix row), for logic in words."""

@@ -229,6 +229,13 @@ class _Checker:
                          "define it under 'choice_lists:'")
             else:
                 cl = self.inst.choice_lists[q.choices]
+                if q.other and q.randomize:
+                    self.add(Code.INVALID_VALUE, f"{what} shuffles its choices and has "
+                             "'other: true'; ODK and KoboToolbox shuffle 'other' along, so it "
+                             "may not come last", q.position("randomize"), q.id,
+                             severity=Severity.WARNING,
+                             fix="accept it, or drop 'other' and ask for other answers in "
+                             "a separate question")
                 if q.other and "other" in cl.values():
                     self.add(Code.DUPLICATE_CHOICE, f"{what} has 'other: true' and its list "
                              f"'{q.choices}' also has a choice 'other'", q.position("other"),
