@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from importlib import resources
 from pathlib import Path
 
@@ -42,6 +43,50 @@ actions: []
 """
 
 
+_MAX_ID = 64
+"""Longest study id; instrument ids add a suffix such as ``-interview`` and stay under 100."""
+
+_NOT_DECOMPOSED = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d",
+                                 "ð": "d", "þ": "th", "ı": "i"})
+"""Latin letters that NFKD leaves whole, written the way they are usually transliterated."""
+
+
+def _study_id(name: str) -> str:
+    """Turn a folder name into a study id: lowercase ASCII letters, digits and ``-``.
+
+    Accents are transliterated first (``É`` becomes ``e``, ``ß`` becomes ``ss``), every
+    other run of characters becomes one ``-``, and an id that would not start with a
+    letter gets the prefix ``study-``.
+
+    Parameters
+    ----------
+    name : str
+        The folder name, e.g. ``"Études 2026!"``.
+
+    Returns
+    -------
+    str
+        At most 64 characters, starting with a letter.
+
+    Examples
+    --------
+    >>> _study_id("Études 2026!")
+    'etudes-2026'
+    >>> _study_id("2026 Klantreis")
+    'study-2026-klantreis'
+    >>> _study_id("???")
+    'study'
+    """
+    folded = unicodedata.normalize("NFKD", name.casefold().translate(_NOT_DECOMPOSED))
+    ascii_only = "".join(c for c in folded if not unicodedata.combining(c))
+    study_id = re.sub(r"[^a-z0-9]+", "-", ascii_only).strip("-")
+    if not study_id:
+        return "study"
+    if not study_id[0].isalpha():
+        study_id = "study-" + study_id
+    return study_id[:_MAX_ID].rstrip("-")
+
+
 def new_study(folder: str | Path, *, language: str = "nl", force: bool = False) -> Path:
     """Create a study folder with starter files that validate.
 
@@ -53,19 +98,39 @@ def new_study(folder: str | Path, *, language: str = "nl", force: bool = False) 
         The default language of the starter instruments (both languages are written).
     force : bool
         Allow an existing, empty folder.
+
+    Returns
+    -------
+    Path
+        The study folder.
+
+    Raises
+    ------
+    CxResearchError
+        When the folder exists and is not empty (or exists, empty, without ``force``),
+        or ``language`` is not ``"nl"`` or ``"en"``. Nothing is written then.
+
+    Notes
+    -----
+    The study id is the folder name in lowercase ASCII: accents are transliterated
+    (``Études 2026!`` gives ``etudes-2026``), other characters become ``-``, and an id
+    that does not start with a letter gets the prefix ``study-``.
     """
     path = Path(folder)
     if language not in ("nl", "en"):
-        raise CxResearchError(f"language must be 'nl' or 'en', not {language!r}")
-    if path.exists() and (not path.is_dir() or any(path.iterdir())):
+        raise CxResearchError(f"new_study: language must be 'nl' or 'en', not {language!r}; "
+                              "both languages are written either way, this picks the default")
+    if path.exists() and not path.is_dir():
+        raise CxResearchError(f"'{path}' is a file, not a folder; choose a new folder name "
+                              "(nothing was written)")
+    if path.exists() and any(path.iterdir()):
         raise CxResearchError(
             f"'{path}' exists and is not empty; choose a new folder name "
             "(nothing was written)")
     if path.exists() and not force:
-        raise CxResearchError(f"'{path}' exists; add --force to use the empty folder")
-    study_id = re.sub(r"[^a-z0-9-]+", "-", path.resolve().name.lower()).strip("-") or "study"
-    if not study_id[0].isalpha():
-        study_id = "study-" + study_id
+        raise CxResearchError(f"'{path}' exists (empty); add --force to use it, or choose a "
+                              "new folder name (nothing was written)")
+    study_id = _study_id(path.resolve().name)
     title = study_id.replace("-", " ").capitalize()
     templates = resources.files("cxresearch.study").joinpath("templates")
     for rel, template in STUDY_LAYOUT.items():
