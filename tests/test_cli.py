@@ -179,3 +179,17 @@ def test_raw_example_files_are_untouched_by_run(tmp_path: Path) -> None:
     after = {p: p.read_bytes() for p in (EXAMPLE).rglob("*") if p.is_file()}
     assert before == after
     assert not (ROOT / "surveys" / "insurer-claims" / "reports").exists()
+
+
+def test_validate_and_export_take_xlsforms(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    from conftest import REAL_FORMS
+
+    assert main(["survey", "validate", str(REAL_FORMS / "group.xlsx")]) == 0
+    assert main(["survey", "validate", str(REAL_FORMS / "tutorial.xls")]) == 1
+    err = capsys.readouterr().err
+    assert "tutorial.xls, sheet 'survey', row 2" in err and "begin repeat" in err
+    out = tmp_path / "specify.html"
+    assert main(["survey", "export", str(REAL_FORMS / "specify_other.xlsx"), "--to", "html",
+                 "-o", str(out)]) == 0
+    assert "Other, namely" in out.read_text(encoding="utf-8")
