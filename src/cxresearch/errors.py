@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Iterable, Self, Sequence
 
 __all__ = [
     "Code",
     "CxResearchError",
+    "DataError",
     "InstrumentError",
     "MissingExtraError",
     "Problem",
+    "ProblemsError",
     "Severity",
 ]
 
@@ -77,6 +79,20 @@ class Code(str, enum.Enum):
     XLSFORM_UNSUPPORTED = "CX190"
     XLSFORM_INVALID = "CX191"
     EXPORT_UNSUPPORTED = "CX192"
+    # responses (data files)
+    DATA_EMPTY = "CX200"
+    DATA_HEADER_ONLY = "CX201"
+    DATA_RAGGED = "CX202"
+    DATA_DUPLICATE_COLUMN = "CX203"
+    DATA_UNKNOWN_CODE = "CX204"
+    DATA_UNMATCHED_COLUMN = "CX205"
+    DATA_BAD_NUMBER = "CX206"
+    DATA_BAD_DATE = "CX207"
+    DATA_LABELS_MISMATCH = "CX208"
+    DATA_TOO_LARGE = "CX209"
+    DATA_NO_PURPOSE = "CX210"
+    DATA_FORMAT = "CX211"
+    DATA_NO_ANSWERS = "CX212"
 
 
 @dataclass(frozen=True)
@@ -160,11 +176,8 @@ class Problem:
         }
 
 
-class InstrumentError(CxResearchError, ValueError):
-    """An instrument could not be loaded, validated or exported.
-
-    ``problems`` holds every problem found (errors first, then warnings).
-    """
+class ProblemsError(CxResearchError, ValueError):
+    """Every problem found in one go; ``problems`` holds them (errors first, then warnings)."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         ordered = sorted(
@@ -185,11 +198,19 @@ class InstrumentError(CxResearchError, ValueError):
         return [p.code.value for p in self.problems if p.severity == Severity.ERROR]
 
     @classmethod
-    def single(cls, code: Code, message: str, **where: object) -> "InstrumentError":
+    def single(cls, code: Code, message: str, **where: object) -> Self:
         return cls([Problem(code, message, **where)])  # type: ignore[arg-type]
 
 
-def raise_if_errors(problems: Sequence[Problem]) -> None:
-    """Raise :class:`InstrumentError` when any problem is an error."""
+class InstrumentError(ProblemsError):
+    """An instrument could not be loaded, validated or exported."""
+
+
+class DataError(ProblemsError):
+    """A response file could not be read as answers to its instrument."""
+
+
+def raise_if_errors(problems: Sequence[Problem], error: type[ProblemsError] | None = None) -> None:
+    """Raise ``error`` (default :class:`InstrumentError`) when any problem is an error."""
     if any(p.severity == Severity.ERROR for p in problems):
-        raise InstrumentError(problems)
+        raise (error or InstrumentError)(problems)

@@ -68,6 +68,7 @@ def _question_dict(q: Question, inst: Instrument) -> dict[str, Any]:
         put("max", q.max_date)
     put("interviewer_note", _text(q.interviewer_note))
     put("probes", [_text(p) for p in q.probes])
+    put("personal", q.personal)
     put("metric", q.metric)
     put("item", q.item)
     return d

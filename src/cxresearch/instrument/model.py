@@ -15,6 +15,7 @@ __all__ = [
     "AUDIENCES",
     "KINDS",
     "METADATA_FIELDS",
+    "PERSONAL_KINDS",
     "QUESTION_TYPES",
     "Block",
     "Choice",
@@ -51,6 +52,8 @@ SCALE_TYPES = ("likert", "likert_matrix")
 
 KINDS = ("survey", "interview_guide")
 AUDIENCES = ("customer", "employee")
+PERSONAL_KINDS = ("direct", "indirect")
+"""Values of ``Question.personal``: how directly an answer identifies a person."""
 METADATA_FIELDS = ("start", "end", "today", "deviceid", "username", "phonenumber", "audit")
 """Fields a fielding platform fills in by itself (XLSForm metadata types)."""
 
@@ -147,6 +150,9 @@ class Question:
     # interview guides (also allowed in interviewer-led surveys)
     interviewer_note: Text = field(default_factory=dict)
     probes: list[Text] = field(default_factory=list)
+    # privacy: "direct" (name, e-mail, phone, address: dropped before analysis) or
+    # "indirect" (could identify in combination: postcode, exact age, team)
+    personal: str | None = None
     # item bank provenance
     item: str | None = None
     metric: str | None = None

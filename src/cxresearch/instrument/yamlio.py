@@ -21,8 +21,8 @@ from ..errors import Code, InstrumentError, Problem, Severity, raise_if_errors
 from . import itembank
 from .dump import dump_instrument, instrument_to_dict
 from .model import (
-    AUDIENCES, KINDS, QUESTION_TYPES, Block, Choice, ChoiceList, Instrument, InterviewGuide,
-    MatrixItem, Pos, Question, Scale, Survey, Text,
+    AUDIENCES, KINDS, PERSONAL_KINDS, QUESTION_TYPES, Block, Choice, ChoiceList, Instrument,
+    InterviewGuide, MatrixItem, Pos, Question, Scale, Survey, Text,
 )
 
 __all__ = ["dump_instrument", "instrument_to_dict", "loads_instrument", "read_yaml_instrument"]
@@ -37,6 +37,7 @@ _BLOCK_KEYS = {"id", "title", "stage", "touchpoint", "relevant", "intro", "quest
 _COMMON_Q = {
     "id", "type", "label", "hint", "required", "required_message", "relevant", "constraint",
     "constraint_message", "interviewer_note", "probes", "use", "subject", "metric", "item",
+    "personal",
 }
 _TYPE_KEYS: dict[str, set[str]] = {
     "single_choice": {"choices", "randomize", "other"},
@@ -325,6 +326,7 @@ class _Reader:
         q.item = item.name if item else self.string(node, "item", f"question '{qid}'", qid)
         q.metric = self.string(node, "metric", f"question '{qid}'", qid) or (
             item.metric if item else None)
+        q.personal = self.choice_of(node, "personal", PERSONAL_KINDS, qid)
         q.hint = text_field("hint")
         q.required = self.boolean(node, "required", qid,
                                   bool(item.question.get("required")) if item else False)

@@ -56,6 +56,7 @@ from ._nodes import (
     Ref,
 )
 from ._parse import parse, references, to_xlsform, uses_current
+from ._vector import evaluate_frame
 
 __all__ = [
     "FUNCTIONS",
@@ -71,6 +72,7 @@ __all__ = [
     "Ref",
     "describe",
     "evaluate",
+    "evaluate_frame",
     "parse",
     "references",
     "to_xlsform",
