@@ -5,6 +5,7 @@ files (``read_responses``) and the quality report are being built; the privacy t
 (pseudonymisation, scrubbing open text, small-cell suppression) are complete.
 """
 
+from .read import read_responses
 from .privacy import PrivacyError, mask_identifiers, new_key, pseudonymise, suppress_small_cells
 from .responses import Responses
 from .scrub import find_personal_data, scrub_series, scrub_text
@@ -16,6 +17,7 @@ __all__ = [
     "mask_identifiers",
     "new_key",
     "pseudonymise",
+    "read_responses",
     "scrub_series",
     "scrub_text",
     "suppress_small_cells",

@@ -225,9 +225,11 @@ class Instrument:
             yield from block.questions
 
     def question(self, qid: str) -> Question:
-        """The question with id ``qid`` (a matrix item gives its matrix)."""
+        """The question with id ``qid`` (a matrix row gives its matrix, ``<id>_other`` its
+        question)."""
         for q in self.questions():
-            if q.id == qid or any(item.id == qid for item in q.items):
+            if q.id == qid or any(item.id == qid for item in q.items) \
+                    or (q.other and qid == f"{q.id}_other"):
                 return q
         known = ", ".join(q.id for q in self.questions())
         raise KeyError(f"no question '{qid}' in instrument '{self.id}'; known: {known}")
