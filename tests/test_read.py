@@ -147,3 +147,16 @@ def test_too_large_file_says_how_to_go_on(tmp_path: Path, mini: cx.Instrument,
     monkeypatch.setattr(_raw, "MAX_BYTES", 10)
     with pytest.raises(DataError, match="reading it whole"):
         read_responses(path, mini)
+
+
+def test_kobo_export_with_group_paths_and_choice_columns(tmp_path: Path, mini: cx.Instrument) -> None:
+    path = tmp_path / "kobo.csv"
+    path.write_text("start,end,brief/report_channel,brief/stolen_items/computer,"
+                    "brief/stolen_items/jewellery,overall/nps,_uuid,_submission_time\n"
+                    "2026-11-02T10:00:00.000+01:00,2026-11-02T10:09:00.000+01:00,phone,1,0,9,"
+                    "u1,2026-11-02T09:10:00\n", encoding="utf-8")
+    r = read_responses(path, mini)
+    assert r.data.loc[0, "report_channel"] == "phone" and r.data.loc[0, "nps"] == 9
+    assert r.data.loc[0, "stolen_items"] == "computer"
+    assert r.data.loc[0, "respondent_id"] == "u1" and r.data.loc[0, "duration_s"] == 540
+    assert r.unmatched == []

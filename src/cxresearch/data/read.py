@@ -150,14 +150,18 @@ def _build(raw: RawTable, inst: Instrument, source: str, sha256: str | None) -> 
                          None)
         if meta_name is not None:
             meta[meta_name] = name
+        elif any(key in names for names in _META.values()):
+            continue  # a second name for a meta column already found (e.g. _submission_time)
         elif key not in _IGNORED and key:
             unmatched.append(name)
-    for fid, parts in dummies.items():
+    for fid, choice_columns in dummies.items():
         if fid in columns:
             continue
-        picked = pd.DataFrame({v: s.astype("string").str.strip().str.casefold().isin(_TRUE)
-                               for v, s in parts.items()})
-        joined = picked.apply(lambda row: " ".join(v for v, on in row.items() if on), axis=1)
+        joined = pd.Series("", index=frame.index, dtype="string")
+        for value, cells in choice_columns.items():  # one 0/1 column per choice
+            on = cells.astype("string").str.strip().str.casefold().isin(_TRUE)
+            joined = joined + on.map({True: value + " ", False: ""}).astype("string")
+        joined = joined.str.strip()
         columns[fid] = joined.mask(joined == "")
     if not columns:
         raise DataError.single(
