@@ -5,6 +5,7 @@ files (``read_responses``) and the quality report are being built; the privacy t
 (pseudonymisation, scrubbing open text, small-cell suppression) are complete.
 """
 
+from .quality import QualityReport, quality_report
 from .read import read_responses
 from .privacy import PrivacyError, mask_identifiers, new_key, pseudonymise, suppress_small_cells
 from .responses import Responses
@@ -12,11 +13,13 @@ from .scrub import find_personal_data, scrub_series, scrub_text
 
 __all__ = [
     "PrivacyError",
+    "QualityReport",
     "Responses",
     "find_personal_data",
     "mask_identifiers",
     "new_key",
     "pseudonymise",
+    "quality_report",
     "read_responses",
     "scrub_series",
     "scrub_text",
