@@ -9,6 +9,7 @@ from .quality import QualityReport, quality_report
 from .read import read_responses
 from .privacy import PrivacyError, mask_identifiers, new_key, pseudonymise, suppress_small_cells
 from .responses import Responses
+from .spss import write_sav
 from .scrub import find_personal_data, scrub_series, scrub_text
 
 __all__ = [
@@ -24,4 +25,5 @@ __all__ = [
     "scrub_series",
     "scrub_text",
     "suppress_small_cells",
+    "write_sav",
 ]

@@ -222,6 +222,8 @@ def _apply_value_labels(raw: RawTable, inst: Instrument,
         for c in inst.choice_list(q).choices:
             known.add(c.value.casefold())
             known.update(w.casefold().strip() for w in c.label.values())
+        if q.other:
+            known.update(("other", "anders", "overig", "other, namely", "anders, namelijk"))
         bad = [f"{code:g}={label!r}" if isinstance(code, float) else f"{code}={label!r}"
                for code, label in labels.items() if str(label).casefold().strip() not in known]
         if bad:
