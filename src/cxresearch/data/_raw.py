@@ -205,8 +205,10 @@ def _read_parquet(path: Path) -> RawTable:
     header = [str(c) for c in frame.columns]
     typed = frame.copy()
     for col in typed.columns:  # keep native dtypes; typing accepts them directly
-        if typed[col].dtype == object:
-            typed[col] = typed[col].map(_cell_text)
+        if not (pd.api.types.is_numeric_dtype(typed[col].dtype)
+                or pd.api.types.is_datetime64_any_dtype(typed[col].dtype)):
+            text = typed[col].astype("string").str.strip()
+            typed[col] = text.mask(text == "")
     return RawTable(typed, header, 2)
 
 

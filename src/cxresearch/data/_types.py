@@ -59,11 +59,12 @@ class Typer:
     def _lookup(self, raw: pd.Series, table: Callable[[str], Any], column: str,
                 reason: str) -> pd.Series:
         """Map each distinct cell through ``table`` (few distinct values: fast)."""
-        text = raw.astype("string").str.strip()
-        uniques = text.dropna().unique()
-        mapping = {u: table(str(u)) for u in uniques}
-        out = text.map(mapping)
-        self._coerce(text, out.isna(), column, reason)
+        cat = pd.Categorical(raw.astype("string"))  # few distinct values: map those only
+        mapped = np.array([table(str(c).strip()) for c in cat.categories] + [None],
+                          dtype=object)
+        codes = np.asarray(cat.codes)
+        out = pd.Series(mapped[np.where(codes < 0, len(mapped) - 1, codes)], index=raw.index)
+        self._coerce(raw, out.isna(), column, reason)
         return out
 
     # -- dictionaries of what a question accepts ---------------------------------------
@@ -146,6 +147,9 @@ class Typer:
     def number(self, raw: pd.Series, q: Question, column: str) -> pd.Series:
         if pd.api.types.is_numeric_dtype(raw.dtype):
             numbers = pd.to_numeric(raw, errors="coerce")
+        elif not (plain := pd.to_numeric(raw, errors="coerce")).isna().ne(raw.isna()).any() \
+                and self.decimal == ".":
+            numbers = plain  # the common case: every cell is a plain number already
         else:
             text = raw.astype("string").str.strip().str.replace(r"[\s\u00a0]", "", regex=True)
             if self.decimal == ",":

@@ -129,7 +129,8 @@ def quality_report(responses: Responses, *, speeder_fraction: float = 1 / 3,
     def flag(mask: pd.Series, check: str, column: str | None, detail: Any) -> None:
         mask = mask.fillna(False).astype(bool)
         if mask.any():
-            detail_values = detail[mask] if isinstance(detail, pd.Series) else detail
+            # text of the flagged cells only: converting whole columns is the slow part
+            detail_values = detail[mask].astype(str) if isinstance(detail, pd.Series) else detail
             parts.append(pd.DataFrame({"row": position[mask].to_numpy(),
                                        "respondent_id": ids[mask].to_numpy(),
                                        "check": check, "column": column,
@@ -155,13 +156,12 @@ def quality_report(responses: Responses, *, speeder_fraction: float = 1 / 3,
                 answered = data[col].notna()
                 if q.required:
                     flag(shown & ~answered, "missing_required", col, "no answer")
-                flag(~shown & answered, "not_asked", col, _values(data[col]).astype(str))
+                flag(~shown & answered, "not_asked", col, data[col])
             if q.type == "number":
                 values = data[q.id].astype("Float64")
                 low = values < q.min_value if q.min_value is not None else False
                 high = values > q.max_value if q.max_value is not None else False
-                flag(pd.Series(low | high, index=data.index), "out_of_range", q.id,
-                     values.astype(str))
+                flag(pd.Series(low | high, index=data.index), "out_of_range", q.id, values)
             if q.type == "likert_matrix" and len(cols) >= straight_line_rows:
                 block_values = data[cols].apply(lambda s: s.astype("Float64"))
                 answered_all = block_values.notna().all(axis=1)
@@ -177,7 +177,7 @@ def quality_report(responses: Responses, *, speeder_fraction: float = 1 / 3,
         non_uniform = sum((a & ~u).astype(int) for a, u, _ in matrices)
         any_answered = sum(a.astype(int) for a, _, _ in matrices) > 0
         lined = any_answered & (non_uniform == 0) & (answered_rows >= 2 * straight_line_rows)
-        flag(lined, "straight_lining", None, answered_rows.astype(str) + " matrix rows alike")
+        flag(lined, "straight_lining", None, answered_rows)
     if responses.id_column in data.columns:
         key = [responses.id_column] + (["wave"] if "wave" in data.columns else [])
         dup = ids.notna() & data[key].duplicated(keep=False)  # a panel answers once per wave
@@ -190,8 +190,7 @@ def quality_report(responses: Responses, *, speeder_fraction: float = 1 / 3,
         threshold = speeder_seconds if speeder_seconds is not None \
             else float(duration.median()) * speeder_fraction
         settings["speeder_threshold_s"] = threshold
-        flag(duration < threshold, "speeder", "duration_s",
-             duration.round(0).astype(str))
+        flag(duration < threshold, "speeder", "duration_s", duration.round(0))
     flags = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
         {c: pd.Series(dtype="object") for c in FLAG_COLUMNS})
     return QualityReport(responses, flags.sort_values(["row", "check"], ignore_index=True),

@@ -110,6 +110,7 @@ def _build(raw: RawTable, inst: Instrument, source: str, sha256: str | None) -> 
     frame = raw.frame
     warnings: list[Problem] = list(raw.warnings)
     frame = _apply_value_labels(raw, inst, fields, source)
+    via_codes: set[str] = set()  # columns found by their LimeSurvey code
     for name in raw.header:
         key = name.strip().casefold()
         target = fields.get(key)
@@ -127,6 +128,7 @@ def _build(raw: RawTable, inst: Instrument, source: str, sha256: str | None) -> 
             if m and m.group(1) in ls.question_ids:
                 qid, sub = ls.question_ids[m.group(1)], m.group(2) or m.group(3)
                 q = inst.question(qid)
+                via_codes.add(name)
                 if sub is None:
                     target = (qid, q)
                 elif sub.casefold() == "other":
@@ -140,8 +142,8 @@ def _build(raw: RawTable, inst: Instrument, source: str, sha256: str | None) -> 
         if target is not None:
             fid, q = target
             series = frame[name]
-            if ls is not None and q.type in ("single_choice", "likert", "likert_matrix",
-                                              "rating") and fid != f"{q.id}_other":
+            if name in via_codes and q.type in ("single_choice", "likert", "likert_matrix",
+                                                 "rating") and fid != f"{q.id}_other":
                 series = series.map(lambda v, qid=q.id: ls.answer_values.get((qid, v), v)
                                     if isinstance(v, str) else v)
             columns[fid] = series
