@@ -7,6 +7,7 @@ Subcommands::
     cxresearch survey import FORM -o instrument.yaml
     cxresearch survey items                       list the item bank
     cxresearch new STUDY                          scaffold a study folder
+    cxresearch key new                            write a pseudonymisation key
     cxresearch run [STUDY]                        the main job on a study (default: the example)
 """
 
@@ -154,6 +155,16 @@ def _cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_key_new(args: argparse.Namespace) -> int:
+    from .data.privacy import new_key
+
+    path = new_key(args.path, force=args.force)
+    print(f"wrote a new pseudonymisation key to {path} (readable by you only); keep it out "
+          "of study folders and version control, and back it up: without it, pseudonyms "
+          "of later waves will not match earlier ones")
+    return 0
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from .study.runner import run_study
 
@@ -230,6 +241,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="default language of the starter instruments (both are written)")
     p.add_argument("--force", action="store_true", help="write into an existing empty folder")
     p.set_defaults(func=_cmd_new)
+
+    key = sub.add_parser("key", help="manage the pseudonymisation key",
+                         description="The key that turns respondent ids into pseudonyms. It "
+                         "lives outside study folders (default ~/.config/cxresearch/).")
+    ksub = key.add_subparsers(dest="key_command", metavar="ACTION")
+    ksub.required = True
+    p = ksub.add_parser("new", help="write a new random key",
+                        description="Write 32 random bytes as a new key, readable by you only.")
+    p.add_argument("--path", default=None, metavar="FILE",
+                   help="where to write it (default: ~/.config/cxresearch/pseudonymisation.key)")
+    p.add_argument("--force", action="store_true", help="replace an existing key")
+    p.set_defaults(func=_cmd_key_new)
 
     p = sub.add_parser("run", help="run a study's main job and write its report",
                        description="Validate and export every instrument of the study and "

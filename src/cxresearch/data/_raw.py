@@ -22,8 +22,7 @@ from ..errors import Code, DataError, Problem, Severity
 __all__ = ["MAX_BYTES", "RawTable", "read_raw", "sniff_csv"]
 
 MAX_BYTES = 1_500_000_000
-"""Files above this size are not read whole; :func:`cxresearch.data.iter_responses` reads
-them in chunks of rows."""
+"""Files above this size are refused with advice, rather than read whole into memory."""
 
 
 @dataclass
@@ -229,8 +228,8 @@ def read_raw(path: Path, *, sheet: str | int | None = None, delimiter: str | Non
         raise DataError.single(
             Code.DATA_TOO_LARGE, f"the file is {size / 1e9:.1f} GB; reading it whole would "
             f"need several times that in memory", file=str(path),
-            fix="read it in parts with cxresearch.data.iter_responses(path, survey, "
-            "chunksize=200_000), or convert it to Parquet")
+            fix="convert it to Parquet (about ten times smaller), or split it by rows "
+            "and read the parts one by one")
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt", ".tsv"):
         raw = _read_csv(path, delimiter or ("\t" if suffix == ".tsv" else None), decimal,
@@ -252,17 +251,3 @@ def read_raw(path: Path, *, sheet: str | int | None = None, delimiter: str | Non
                                fix="check that the export included the responses (filters, "
                                "date range, completed only)")
     return raw
-
-
-def csv_chunks(path: Path, chunksize: int) -> tuple[CsvDialect, list[str], Any]:
-    """A CSV dialect, header and an iterator of text-cell chunks (for big files)."""
-    dialect = sniff_csv(path)
-    with open(path, encoding=dialect.encoding, errors="replace", newline="") as handle:
-        header = [h.strip() for h in next(csv.reader(handle, delimiter=dialect.delimiter), [])]
-    _check_header(path, header)
-    chunks = pd.read_csv(path, sep=dialect.delimiter, encoding=dialect.encoding, dtype=str,
-                         keep_default_na=False, na_values=[""], header=0, names=header,
-                         chunksize=chunksize, encoding_errors="replace")
-    return dialect, header, chunks
-
-

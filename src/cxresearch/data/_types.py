@@ -19,7 +19,10 @@ import pandas as pd
 from ..errors import Code, Problem, Severity
 from ..instrument.model import Instrument, Question
 
-__all__ = ["Typer"]
+__all__ = ["OTHER_WORDS", "Typer"]
+
+OTHER_WORDS = ("other", "anders", "overig", "anders, namelijk", "other, namely")
+"""How an export may write the "other" choice (compared case-folded)."""
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d", "%d-%m-%y")
 _DATETIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M:%S",
@@ -76,7 +79,7 @@ class Typer:
                 for words in c.label.values():
                     table.setdefault(_norm(words), c.value)
         if q.other:
-            for words in ("other", "anders", "overig", "anders, namelijk", "other, namely"):
+            for words in OTHER_WORDS:
                 table.setdefault(words, "other")
         return table
 

@@ -19,7 +19,7 @@ import pandas as pd
 from ..errors import Code, DataError, Problem, Severity
 from ..instrument.model import Instrument, Question
 from ._raw import RawTable, read_raw
-from ._types import Typer
+from ._types import OTHER_WORDS, Typer
 from .responses import COERCION_COLUMNS, Responses
 
 __all__ = ["read_responses"]
@@ -225,7 +225,7 @@ def _apply_value_labels(raw: RawTable, inst: Instrument,
             known.add(c.value.casefold())
             known.update(w.casefold().strip() for w in c.label.values())
         if q.other:
-            known.update(("other", "anders", "overig", "other, namely", "anders, namelijk"))
+            known.update(OTHER_WORDS)
         bad = [f"{code:g}={label!r}" if isinstance(code, float) else f"{code}={label!r}"
                for code, label in labels.items() if str(label).casefold().strip() not in known]
         if bad:
