@@ -33,6 +33,13 @@ _THOUSANDS_POINT_DECIMAL = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 _LEADING_NUMBER = re.compile(r"^\s*(-?\d+)(?:\s*[-–:.)]|\s*$)")
 
 
+def _cell_str(value: Any) -> str:
+    """A cell as text: whole floats from typed files lose their ``.0`` (3.0 -> "3")."""
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
 def _norm(text: str) -> str:
     return " ".join(str(text).split()).casefold()
 
@@ -61,14 +68,32 @@ class Typer:
 
     def _lookup(self, raw: pd.Series, table: Callable[[str], Any], column: str,
                 reason: str) -> pd.Series:
-        """Map each distinct cell through ``table`` (few distinct values: fast)."""
-        cat = pd.Categorical(raw.astype("string"))  # few distinct values: map those only
-        mapped = np.array([table(str(c).strip()) for c in cat.categories] + [None],
-                          dtype=object)
-        codes = np.asarray(cat.codes)
+        """Map each distinct cell through ``table`` (few distinct values: fast).
+
+        The column is factorised as it is (text, or numbers from a typed file), so a
+        million cells cost one pass plus one ``table`` call per distinct value.
+        """
+        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+        mapped = np.array([table(_cell_str(u)) for u in uniques] + [None], dtype=object)
         out = pd.Series(mapped[np.where(codes < 0, len(mapped) - 1, codes)], index=raw.index)
         self._coerce(raw, out.isna(), column, reason)
         return out
+
+    def _categorical(self, raw: pd.Series, table: Callable[[str], Any],
+                     categories: list[Any], column: str, reason: str, *,
+                     ordered: bool = False) -> pd.Series:
+        """Like :meth:`_lookup`, straight to a categorical (no per-cell objects)."""
+        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+        position = {c: i for i, c in enumerate(categories)}
+        mapped = [table(_cell_str(u)) for u in uniques]
+        table_codes = np.array([position.get(v, -1) if v is not None else -1 for v in mapped]
+                               + [-1], dtype=np.int64)
+        cat_codes = table_codes[np.where(codes < 0, len(table_codes) - 1, codes)]
+        self._coerce(raw, pd.Series((cat_codes < 0) & (codes >= 0), index=raw.index),
+                     column, reason)
+        return pd.Series(pd.Categorical.from_codes(cat_codes, categories=categories,
+                                                   ordered=ordered),
+                         index=raw.index, name=column)
 
     # -- dictionaries of what a question accepts ---------------------------------------
     def choice_table(self, q: Question) -> dict[str, str]:
@@ -103,13 +128,12 @@ class Typer:
     # -- one column per kind -----------------------------------------------------------
     def choice(self, raw: pd.Series, q: Question, column: str) -> pd.Series:
         table = self.choice_table(q)
-        codes = self._lookup(raw, lambda s: table.get(_norm(s)), column, "unknown code")
         categories = [c.value for c in self.survey.choice_list(q).choices] \
             if q.choices in self.survey.choice_lists else []
         if q.other:
             categories.append("other")
-        return pd.Series(pd.Categorical(codes, categories=categories), index=raw.index,
-                         name=column)
+        return self._categorical(raw, lambda s: table.get(_norm(s)), categories, column,
+                                 "unknown code")
 
     def multiple(self, raw: pd.Series, q: Question, column: str) -> pd.Series:
         table = self.choice_table(q)
@@ -143,9 +167,8 @@ class Typer:
                     number = labels.get(_norm(text))
             return number if number in allowed else None
 
-        codes = self._lookup(raw, convert, column, "out of range or unknown scale point")
-        return pd.Series(pd.Categorical(codes, categories=values, ordered=True),
-                         index=raw.index, name=column)
+        return self._categorical(raw, convert, values, column,
+                                 "out of range or unknown scale point", ordered=True)
 
     def number(self, raw: pd.Series, q: Question, column: str) -> pd.Series:
         if pd.api.types.is_numeric_dtype(raw.dtype):

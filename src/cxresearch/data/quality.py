@@ -32,6 +32,8 @@ CHECKS: dict[str, str] = {
 """The checks, by name, with what each flags."""
 
 FLAG_COLUMNS = ("row", "respondent_id", "check", "column", "detail")
+_LETTER = re.compile(r"[^\W\d_]")
+_REPEAT = re.compile(r"(.)\1{2,}")
 _MASH = re.compile(r"^(asdf|qwer|zxcv|jkl|sdf|hjk|qwerty|azerty|xxx+|test|bla+|ghj)\w*$", re.I)
 
 
@@ -78,6 +80,20 @@ class QualityReport:
 
     def _repr_html_(self) -> str:
         return "<h4>Quality report</h4>" + self.summary().to_html(index=False)
+
+
+def _is_junk(text: str) -> bool:
+    """No letter at all, one character repeated, or keyboard mashing."""
+    text = text.strip()
+    return (not _LETTER.search(text)) or bool(_REPEAT.fullmatch(text)) \
+        or bool(_MASH.fullmatch(text))
+
+
+def _junk(text: pd.Series) -> pd.Series:
+    """Junk open answers, judged once per distinct answer."""
+    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    verdict = np.array([_is_junk(str(u)) for u in uniques] + [False], dtype=bool)
+    return pd.Series(verdict[np.where(codes < 0, len(verdict) - 1, codes)], index=text.index)
 
 
 def _values(series: pd.Series) -> pd.Series:
@@ -168,10 +184,8 @@ def quality_report(responses: Responses, *, speeder_fraction: float = 1 / 3,
                 uniform = answered_all & (block_values.nunique(axis=1) == 1)
                 matrices.append((answered_all, uniform, len(cols)))
             if q.type == "text":
-                text = data[q.id].astype("string").str.strip()
-                junk = (~text.str.contains(r"[^\W\d_]", regex=True)) \
-                    | text.str.fullmatch(r"(.)\1{2,}") | text.str.fullmatch(_MASH.pattern, case=False)
-                flag(text.notna() & junk.fillna(False), "junk_text", q.id, text)
+                text = data[q.id]
+                flag(_junk(text), "junk_text", q.id, text)
     if matrices:  # one uniform short matrix is an honest answer; all of them is not
         answered_rows = sum(n * a.astype(int) for a, _, n in matrices)
         non_uniform = sum((a & ~u).astype(int) for a, u, _ in matrices)
