@@ -6,6 +6,7 @@ import datetime
 import math
 import pickle
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -489,3 +490,18 @@ def test_any_text_parses_or_raises_logic_error(source: str) -> None:
         assert f"at column {err.column}" in str(err)
     else:
         assert parse(to_xlsform(tree)) == tree
+
+
+@pytest.mark.parametrize(("answers", "source", "expected"), [
+    # answers taken from a numpy array or a DataFrame row arrive as numpy scalars
+    ({"ok": np.bool_(False)}, "${ok}", False),
+    ({"ok": np.bool_(True)}, "${ok} and 1", True),
+    ({"n": np.int64(7)}, "${n} > 6", True),
+    ({"x": np.float64("nan")}, "${x} = ''", True),
+    ({"d": np.datetime64("2026-03-01T00:00:00.000000000")},
+     "${d} < date('2026-03-02')", True),
+    ({"d": np.datetime64("NaT")}, "${d} = ''", True),
+])
+def test_numpy_scalars_read_as_their_python_values(answers: dict[str, object], source: str,
+                                                   expected: bool) -> None:
+    assert evaluate(parse(source), answers) is expected

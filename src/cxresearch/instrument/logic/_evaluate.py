@@ -27,6 +27,11 @@ def _normalise(value: object) -> object:
     """Missing -> '', datetime -> date, list/tuple/set -> tuple of str (a multi-choice)."""
     if value is None or type(value).__name__ in ("NAType", "NaTType"):
         return ""
+    if type(value).__module__ == "numpy" and hasattr(value, "item"):
+        if type(value).__name__ == "datetime64":  # .item() of nanoseconds is an int
+            text = str(value)
+            return "" if text == "NaT" else datetime.date.fromisoformat(text[:10])
+        value = value.item()  # numpy scalars (a numpy bool is not a bool) -> Python
     if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
         if math.isnan(float(value)):
             return ""
