@@ -93,6 +93,8 @@ class Code(str, enum.Enum):
     DATA_NO_PURPOSE = "CX210"
     DATA_FORMAT = "CX211"
     DATA_NO_ANSWERS = "CX212"
+    DATA_WRITE = "CX213"  # derived data cannot be written there (no folder, data/raw, raw file)
+    DATA_CLEAN_MISMATCH = "CX214"  # a clean file does not match its sidecar
 
 
 @dataclass(frozen=True)

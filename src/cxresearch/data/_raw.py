@@ -115,8 +115,9 @@ def _check_header(path: Path, header: list[str], sheet: str | None = None) -> No
         raise DataError(problems)
 
 
-def _read_csv(path: Path, delimiter: str | None, decimal: str | None,
-              encoding: str | None) -> RawTable:
+def csv_dialect(path: Path, delimiter: str | None = None, decimal: str | None = None,
+                encoding: str | None = None) -> tuple[CsvDialect, list[str]]:
+    """The dialect (detected, then overridden where given) and the checked header."""
     dialect = sniff_csv(path)
     if encoding:
         dialect = CsvDialect(encoding, dialect.delimiter, dialect.decimal, dialect.bom)
@@ -128,27 +129,47 @@ def _read_csv(path: Path, delimiter: str | None, decimal: str | None,
     with open(path, encoding=dialect.encoding, errors="replace", newline="") as handle:
         header = next(csv.reader(handle, delimiter=dialect.delimiter), [])
     _check_header(path, header)
+    return dialect, header
+
+
+def csv_options(dialect: CsvDialect, header: list[str]) -> dict[str, Any]:
+    """Arguments of ``pandas.read_csv`` that read every cell as text, as written."""
+    return {"sep": dialect.delimiter, "encoding": dialect.encoding, "dtype": str,
+            "keep_default_na": False, "na_values": [""], "header": 0,
+            "names": [h.strip() for h in header], "engine": "c",
+            "encoding_errors": "replace"}
+
+
+def parser_error(path: Path, exc: Exception) -> DataError:
+    """A pandas parser error as a DataError naming the line."""
+    m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+    line = int(m.group(2)) if m else None
+    return DataError.single(Code.DATA_RAGGED, f"cannot split the file into columns: {exc}",
+                            file=str(path), line=line,
+                            fix="check for an unquoted delimiter or line break in a cell")
+
+
+def encoding_warnings(path: Path, dialect: CsvDialect) -> list[Problem]:
+    if dialect.encoding != "cp1252":
+        return []
+    return [Problem(Code.DATA_FORMAT, "file is not UTF-8; read as Windows-1252",
+                    file=str(path), severity=Severity.WARNING,
+                    fix="export as UTF-8 so every tool reads it the same way")]
+
+
+def _read_csv(path: Path, delimiter: str | None, decimal: str | None,
+              encoding: str | None) -> RawTable:
+    dialect, header = csv_dialect(path, delimiter, decimal, encoding)
     size = path.stat().st_size
     if size < 64_000_000:  # exact ragged-row report; bigger files rely on the parser
         ragged = _ragged(path, dialect, len(header))
         if ragged:
             raise DataError(ragged)
     try:
-        frame = pd.read_csv(path, sep=dialect.delimiter, encoding=dialect.encoding, dtype=str,
-                            keep_default_na=False, na_values=[""], header=0,
-                            names=[h.strip() for h in header], engine="c",
-                            encoding_errors="replace")
+        frame = pd.read_csv(path, **csv_options(dialect, header))
     except pd.errors.ParserError as exc:
-        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
-        line = int(m.group(2)) if m else None
-        raise DataError.single(Code.DATA_RAGGED, f"cannot split the file into columns: {exc}",
-                               file=str(path), line=line,
-                               fix="check for an unquoted delimiter or line break in a cell")
-    warnings = []
-    if dialect.encoding == "cp1252":
-        warnings.append(Problem(Code.DATA_FORMAT, "file is not UTF-8; read as Windows-1252",
-                                file=str(path), severity=Severity.WARNING,
-                                fix="export as UTF-8 so every tool reads it the same way"))
+        raise parser_error(path, exc) from None
+    warnings = encoding_warnings(path, dialect)
     return RawTable(frame, [h.strip() for h in header], 2, dialect.encoding,
                     dialect.delimiter, dialect.decimal, warnings=warnings)
 
@@ -201,14 +222,18 @@ def _read_sav(path: Path) -> RawTable:
 def _read_parquet(path: Path) -> RawTable:
     import_optional("pyarrow", "data", "Reading Parquet files")
     frame = pd.read_parquet(path)
-    header = [str(c) for c in frame.columns]
+    return RawTable(parquet_cells(frame), [str(c) for c in frame.columns], 2)
+
+
+def parquet_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """Keep native numbers and dates (typing accepts them); text stripped, "" missing."""
     typed = frame.copy()
-    for col in typed.columns:  # keep native dtypes; typing accepts them directly
+    for col in typed.columns:
         if not (pd.api.types.is_numeric_dtype(typed[col].dtype)
                 or pd.api.types.is_datetime64_any_dtype(typed[col].dtype)):
             text = typed[col].astype("string").str.strip()
             typed[col] = text.mask(text == "")
-    return RawTable(typed, header, 2)
+    return typed
 
 
 def read_raw(path: Path, *, sheet: str | int | None = None, delimiter: str | None = None,

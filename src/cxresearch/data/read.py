@@ -5,6 +5,11 @@ part of a KoboToolbox/ODK group path (``claim/nps``), by LimeSurvey question cod
 (``satCall``, ``matrix[SQ001]``, ``channel[phone]``), and meta columns (respondent id,
 start, end, duration, wave, team, language) by their usual names. Multiple-choice
 answers spread over one 0/1 (or Y) column per choice are joined back into one field.
+A LimeSurvey export (question-code headings, answer codes or full answers) is read as
+LimeSurvey writes it: answer codes become values (``-oth-`` becomes ``other``, and a
+multiple-choice ``code[other]`` text ticks ``other``), ranking columns ``code[1]``,
+``code[2]``, ... are joined in rank order, and its bookkeeping columns (``lastpage``,
+``seed``, ``datestamp``, timings ``groupTime12`` and ``satCallTime``) are left out.
 Columns that match nothing are listed in ``Responses.unmatched`` with a warning.
 """
 
@@ -17,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import Code, DataError, Problem, Severity
+from ..instrument._limesurvey_logic import OTHER_ANSWER_CODE
 from ..instrument.model import Instrument, Question
 from ._raw import RawTable, read_raw
 from ._types import OTHER_WORDS, Typer
@@ -78,13 +84,45 @@ def read_responses(path: str | Path, survey: Instrument | str | Path, *,
     -------
     Responses
         Typed answers, with the raw file's sha256, unmatched columns and the values
-        that could not be kept (``coercions``). The raw file is never written.
+        that could not be kept (``coercions``), the study folder (``study``) and its
+        minimum group size (``min_group_size``). The raw file is never written.
 
     Raises
     ------
     DataError
         Empty file, header only, ragged rows, duplicated columns, no answer columns,
         SPSS value labels that match no choice; each names file, row and column.
+        Personal data without a stated purpose of processing (CX210), and an
+        unreadable ``study.yaml`` or a bad ``min_group_size`` in it, naming file and
+        line.
+
+    Notes
+    -----
+    **The study.** The study folder is the nearest folder holding a ``study.yaml``,
+    walking up from the data file (``<study>/data/raw/f.csv`` finds
+    ``<study>/study.yaml``), else walking up from the instrument's file. Its
+    ``min_group_size`` (default 5) is kept on the result. Without a ``study.yaml`` the
+    instrument's own ``purpose`` and ``min_group_size`` count.
+
+    **Personal data.** Pseudonymous survey answers are personal data under the GDPR
+    (recital 26; art. 4(5)): whoever holds the key or the fielding platform can link
+    them to a person. So the data hold personal data when any of these is in the file:
+
+    - a respondent id column (even an id that will be pseudonymised);
+    - an answer to a question marked ``personal: direct`` or ``personal: indirect``;
+    - an answer to an open question (``type: text``), where people write names, phone
+      numbers and e-mail addresses.
+
+    Only columns present in the file count, so a file of closed answers without ids
+    (an anonymous export) needs no purpose.
+
+    **Purpose of processing.** Data holding personal data may only be read when the
+    purpose of processing is stated (GDPR art. 5(1)(b), and art. 30: the register of
+    processing states the purpose): ``purpose:`` in ``study.yaml``, as text or as text
+    per language, none of them empty. When a ``study.yaml`` is found, its ``purpose``
+    is the one that counts (the study is what the register describes); when none is
+    found, the instrument's ``purpose`` counts. Otherwise a :class:`DataError` with
+    code CX210 names the file and says what to add.
     """
     import hashlib
 
@@ -97,7 +135,25 @@ def read_responses(path: str | Path, survey: Instrument | str | Path, *,
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    return _build(raw, inst, str(path), digest.hexdigest())
+    responses = _build(raw, inst, str(path), digest.hexdigest())
+    apply_study(responses, path)
+    return responses
+
+
+def apply_study(responses: Responses, path: Path) -> None:
+    """Check the purpose of processing and take the study's settings (minimum group
+    size, study folder) for responses read from ``path``; see :func:`read_responses`."""
+    from ._study import find_study_file, read_study_settings, require_purpose
+
+    inst = responses.survey
+    study_file = find_study_file(path.parent, inst.source)
+    settings = read_study_settings(study_file) if study_file is not None else None
+    require_purpose(responses, settings)
+    if settings is not None:
+        responses.study = str(settings.folder)
+        responses.min_group_size = settings.min_group_size
+    else:
+        responses.min_group_size = inst.min_group_size
 
 
 def _build(raw: RawTable, inst: Instrument, source: str, sha256: str | None) -> Responses:
@@ -111,6 +167,7 @@ def _build(raw: RawTable, inst: Instrument, source: str, sha256: str | None) -> 
     warnings: list[Problem] = list(raw.warnings)
     frame = _apply_value_labels(raw, inst, fields, source)
     via_codes: set[str] = set()  # columns found by their LimeSurvey code
+    ranks: dict[str, dict[int, pd.Series]] = {}  # LimeSurvey ranking: question -> rank -> cells
     for name in raw.header:
         key = name.strip().casefold()
         target = fields.get(key)
@@ -123,29 +180,38 @@ def _build(raw: RawTable, inst: Instrument, source: str, sha256: str | None) -> 
                 fid, q = fields[parts[-2]]
                 dummies.setdefault(fid, {})[name.split("/")[-1]] = frame[name]
                 continue
-        if target is None and ls is not None:
-            m = re.fullmatch(r"([A-Za-z][A-Za-z0-9]*)(?:\[([^\]]+)\]|_([A-Za-z0-9]+))?", name.strip())
-            if m and m.group(1) in ls.question_ids:
-                qid, sub = ls.question_ids[m.group(1)], m.group(2) or m.group(3)
+        if ls is not None and (target is None or ls.question_ids.get(name.strip()) == target[0]):
+            m = _LS_COLUMN.fullmatch(name.strip())
+            code, sub = (m.group(1), m.group(2) or m.group(3)) if m else ("", None)
+            if code in ls.question_ids:
+                qid = ls.question_ids[code]
                 q = inst.question(qid)
                 via_codes.add(name)
                 if sub is None:
                     target = (qid, q)
                 elif sub.casefold() == "other":
                     target = (f"{qid}_other", q)
-                elif q.type == "likert_matrix" and (m.group(1), sub) in ls.item_ids:
-                    iid = ls.item_ids[(m.group(1), sub)]
+                    if q.type == "multiple_choice":  # "other" is ticked by giving its text
+                        given = frame[name].astype("string").str.strip().fillna("") != ""
+                        dummies.setdefault(qid, {})["other"] = given.map({True: "1", False: ""})
+                elif q.type == "likert_matrix" and (code, sub) in ls.item_ids:
+                    iid = ls.item_ids[(code, sub)]
                     target = (iid, q)
                 elif q.type == "multiple_choice" and (qid, sub) in ls.subquestion_values:
                     dummies.setdefault(qid, {})[ls.subquestion_values[(qid, sub)]] = frame[name]
                     continue
+                elif q.type == "ranking" and sub.isdigit():  # code[1], code[2]: ranked answers
+                    ranks.setdefault(qid, {})[int(sub)] = frame[name]
+                    continue
+            elif m and sub is None and (re.fullmatch(r"groupTime[0-9]+", code) or (
+                    code.endswith("Time") and code[:-4] in ls.question_ids)):
+                continue  # LimeSurvey timings: seconds per page (group) and per question
         if target is not None:
             fid, q = target
             series = frame[name]
             if name in via_codes and q.type in ("single_choice", "likert", "likert_matrix",
                                                  "rating") and fid != f"{q.id}_other":
-                series = series.map(lambda v, qid=q.id: ls.answer_values.get((qid, v), v)
-                                    if isinstance(v, str) else v)
+                series = series.map(lambda v, q=q: _ls_value(ls, q, v))
             columns[fid] = series
             continue
         meta_name = next((m for m, names in _META.items() if key in names and m not in meta),
@@ -156,6 +222,9 @@ def _build(raw: RawTable, inst: Instrument, source: str, sha256: str | None) -> 
             continue  # a second name for a meta column already found (e.g. _submission_time)
         elif key not in _IGNORED and key:
             unmatched.append(name)
+    for qid, by_rank in ranks.items():
+        if qid not in columns:
+            columns[qid] = _ls_ranking(ls, inst, inst.question(qid), by_rank, frame.index)
     for fid, choice_columns in dummies.items():
         if fid in columns:
             continue
@@ -171,7 +240,8 @@ def _build(raw: RawTable, inst: Instrument, source: str, sha256: str | None) -> 
             file=source, line=1, given=", ".join(raw.header[:12]),
             allowed=", ".join(inst.field_ids()[:12]),
             fix="check that this file holds answers to this instrument; column names must be "
-            "question ids (or their KoboToolbox paths or LimeSurvey codes)")
+            "question ids (or their KoboToolbox paths or LimeSurvey codes: in LimeSurvey's "
+            "Export results choose Headings > Export questions as 'Question code')")
     if unmatched:
         warnings.append(Problem(Code.DATA_UNMATCHED_COLUMN,
                                 f"{len(unmatched)} column(s) match no question and were not "
@@ -241,3 +311,44 @@ def _apply_value_labels(raw: RawTable, inst: Instrument,
     if problems:
         raise DataError(problems)
     return frame
+
+
+_LS_COLUMN = re.compile(r"([A-Za-z][A-Za-z0-9]*)(?:\[([^\]]+)\]|_([A-Za-z0-9]+))?")
+"""A LimeSurvey heading: ``code``, ``code[aid]`` or (ExpressionScript style) ``code_aid``."""
+
+
+def _ls_value(ls: Any, q: Question, cell: Any) -> Any:
+    """A LimeSurvey answer code of ``q`` -> our value; anything else is left as it is."""
+    if not isinstance(cell, str):
+        return cell
+    text = cell.strip()
+    if text == OTHER_ANSWER_CODE and q.other:
+        return "other"
+    return ls.answer_values.get((q.id, text), cell)
+
+
+def _ls_ranking(ls: Any, inst: Instrument, q: Question, by_rank: dict[int, pd.Series],
+                index: pd.Index) -> pd.Series:
+    """LimeSurvey's ``code[1]``, ``code[2]``, ... (answer codes, or answer texts in a
+    "full answers" export) -> the choice values in ranked order, space separated."""
+    table: dict[str, str] = {}
+    if q.choices in inst.choice_lists:
+        for c in inst.choice_list(q).choices:
+            table[" ".join(c.value.split()).casefold()] = c.value
+            for words in c.label.values():
+                table.setdefault(" ".join(words.split()).casefold(), c.value)
+
+    def value(cell: Any) -> Any:
+        if not isinstance(cell, str) or not cell.strip():
+            return pd.NA
+        text = cell.strip()
+        if (q.id, text) in ls.answer_values:
+            return ls.answer_values[(q.id, text)]
+        return table.get(" ".join(text.split()).casefold(), text)  # unknown: kept, reported later
+
+    joined = pd.Series("", index=index, dtype="string")
+    for rank in sorted(by_rank):
+        cells = by_rank[rank].map(value).astype("string")
+        joined = joined + (cells + " ").fillna("")
+    joined = joined.str.strip()
+    return joined.mask(joined == "")

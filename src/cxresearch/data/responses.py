@@ -61,6 +61,11 @@ class Responses:
         file row, column, value and reason; see :data:`COERCION_COLUMNS`.
     exclusions : list of dict
         Exclusion rules applied so far, each with the rule and the rows it removed.
+    min_group_size : int
+        The study's minimum group size (``study.yaml``, else the instrument; default 5):
+        no table or chart may show a smaller group.
+    study : str or None
+        The study folder (the one holding ``study.yaml``), when one was found.
     """
 
     data: pd.DataFrame
@@ -72,6 +77,8 @@ class Responses:
     unmatched: list[str] = field(default_factory=list)
     coercions: pd.DataFrame = field(default_factory=_empty_coercions)
     exclusions: list[dict[str, Any]] = field(default_factory=list)
+    min_group_size: int = 5
+    study: str | None = None
 
     def __len__(self) -> int:
         return len(self.data)
