@@ -10,7 +10,7 @@ import pytest
 from conftest import ROOT
 
 import cxresearch as cx
-from cxresearch.data import iter_responses, read_responses
+from cxresearch.data import iter_responses, quality_report, read_responses
 from cxresearch.errors import Code, DataError
 
 STUDY = ROOT / "surveys" / "insurer-claims"
@@ -61,6 +61,13 @@ def test_bad_cells_keep_their_file_rows(survey: cx.Instrument, tmp_path: Path) -
                       ignore_index=True)
     assert list(parts["row"]) == list(whole["row"]) == [151]  # file row: header is row 1
     assert list(parts["column"]) == ["sat_call"]
+    # the quality report of the part holding that row flags the same respondent
+    def unreadable(r: cx.data.Responses) -> list[str]:
+        flags = quality_report(r).flags
+        return list(flags.loc[flags["check"] == "unreadable", "respondent_id"])
+
+    part = [p for p in iter_responses(bad, survey, chunk_rows=40) if 149 in p.data.index][0]
+    assert unreadable(part) == unreadable(read_responses(bad, survey)) != []
 
 
 def test_ragged_row_deep_in_the_file_names_its_line(survey: cx.Instrument,

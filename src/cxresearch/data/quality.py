@@ -154,12 +154,20 @@ def quality_report(responses: Responses, *, speeder_fraction: float = 1 / 3,
                                        if isinstance(detail_values, pd.Series)
                                        else detail_values}))
 
-    first = 2
-    for c in responses.coercions.itertuples():
-        parts.append(pd.DataFrame({"row": [int(c.row) - first], "respondent_id":
-                                   [ids.iloc[int(c.row) - first] if 0 <= int(c.row) - first < len(ids) else pd.NA],
-                                   "check": ["unreadable"], "column": [c.column],
-                                   "detail": [f"{c.reason}: {c.value!r}"]}))
+    coercions = responses.coercions
+    if len(coercions):
+        # file row r (header = row 1) is index label r - 2, also for a file read in parts;
+        # rows already excluded are gone and have nothing left to flag
+        labels = coercions["row"].astype("int64").to_numpy() - 2
+        at = data.index.get_indexer(labels) if pd.api.types.is_integer_dtype(data.index) \
+            else np.where((labels >= 0) & (labels < len(data)), labels, -1)
+        kept = at >= 0
+        parts.append(pd.DataFrame({
+            "row": at[kept], "respondent_id": ids.to_numpy()[at[kept]],
+            "check": "unreadable", "column": coercions["column"].to_numpy()[kept],
+            "detail": [f"{reason}: {value!r}" for reason, value in
+                       zip(coercions["reason"].to_numpy()[kept],
+                           coercions["value"].to_numpy()[kept])]}))
     survey = responses.survey
     matrices: list[tuple[pd.Series, pd.Series, int]] = []
     for block in survey.blocks:
