@@ -53,3 +53,29 @@ def test_simulated_quality_rates_are_found() -> None:
     assert 0.01 < summary.loc["speeder", "share_of_rows"] < 0.06
     assert summary.loc["duplicate_id", "rows"] >= 2
     assert summary.loc["missing_required", "rows"] == 0
+
+
+def test_stacked_waves_keep_unreadable_cells_on_their_rows(tmp_path: Path) -> None:
+    from cxresearch.data import Responses
+
+    study = ROOT / "surveys" / "insurer-claims"
+    survey = cx.load_instrument(study / "instruments" / "customer-survey.yaml")
+    lines = (study / "data/raw/customers-wave2.csv").read_text(encoding="utf-8-sig").splitlines()
+    column = lines[0].split(";").index("sat_call")
+    cells = lines[10].split(";")
+    cells[column] = "9"
+    lines[10] = ";".join(cells)
+    wave2 = tmp_path / "data" / "raw" / "wave2.csv"
+    wave2.parent.mkdir(parents=True)
+    (tmp_path / "study.yaml").write_bytes((study / "study.yaml").read_bytes())
+    wave2.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    one = read_responses(study / "data/raw/customers-wave1.csv", survey)
+    two = read_responses(wave2, survey)
+    both = Responses.concat([one, two])
+    assert len(both) == len(one) + len(two) and both.sha256 is None
+    flags = quality_report(both).flags
+    bad = flags[flags["check"] == "unreadable"]
+    assert list(bad["row"]) == [len(one) + 9]  # file row 11 of the second part
+    assert list(bad["respondent_id"]) == [two.data["respondent_id"].iloc[9]]
+    with pytest.raises(ValueError, match="at least one"):
+        Responses.concat([])

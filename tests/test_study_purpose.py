@@ -155,3 +155,18 @@ def test_reading_in_parts_checks_the_purpose_too(tmp_path: Path) -> None:
     parts = list(cx.data.iter_responses(raw, inst, chunk_rows=1))
     assert [len(p) for p in parts] == [1, 1]
     assert {p.min_group_size for p in parts} == {8}
+
+
+def test_smallest_effects_are_read_and_checked(tmp_path: Path) -> None:
+    from cxresearch.data._study import read_study_settings
+
+    shipped = read_study_settings(ROOT / "surveys" / "insurer-claims" / "study.yaml")
+    assert shipped.smallest_effects["nps"] == 5 and shipped.smallest_effects["sat_call"] == 0.3
+    bad = tmp_path / "study.yaml"
+    bad.write_text(STUDY + PURPOSE + "smallest_effects:\n  nps: five\n", encoding="utf-8")
+    with pytest.raises(DataError, match="'nps' must be a number") as exc:
+        read_study_settings(bad)
+    assert exc.value.problems[0].line == 7
+    bad.write_text(STUDY + PURPOSE + "smallest_effects: 5\n", encoding="utf-8")
+    with pytest.raises(DataError, match="must map outcomes"):
+        read_study_settings(bad)

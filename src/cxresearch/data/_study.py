@@ -42,6 +42,10 @@ class StudySettings:
         The line of the ``purpose:`` key (``None`` when there is none).
     min_group_size : int
         ``min_group_size:`` (default 5).
+    smallest_effects : dict of str to float
+        ``smallest_effects:``: the smallest change that matters per outcome column or
+        metric (``nps: 5`` in NPS points, ``sat_call: 0.3`` in scale points,
+        ``top_box: 0.05`` as a share), fixed in the plan before data arrive.
     """
 
     path: Path
@@ -49,6 +53,7 @@ class StudySettings:
     purpose_problem: str | None = None
     purpose_line: int | None = None
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE
+    smallest_effects: dict[str, float] = field(default_factory=dict)
 
     @property
     def folder(self) -> Path:
@@ -102,7 +107,37 @@ def read_study_settings(path: str | Path) -> StudySettings:
                                fix="start from the study.yaml of an example in surveys/")
     purpose, problem = _purpose(root)
     line = root.key_pos.get("purpose", (None, None))[0]
-    return StudySettings(path, purpose, problem, line, _min_group_size(root, name))
+    return StudySettings(path, purpose, problem, line, _min_group_size(root, name),
+                         _smallest_effects(root, name))
+
+
+def _smallest_effects(root: YMap, name: str) -> dict[str, float]:
+    node = root.get("smallest_effects")
+    if node is None or (isinstance(node, YScalar) and node.is_null):
+        return {}
+    line = root.key_pos["smallest_effects"][0]
+    if not isinstance(node, YMap):
+        raise DataError.single(
+            Code.WRONG_TYPE, "smallest_effects must map outcomes or metrics to sizes",
+            file=name, line=line, fix="write e.g.\n  smallest_effects:\n    nps: 5\n"
+            "    sat_call: 0.3")
+    effects: dict[str, float] = {}
+    for key, value in node.items():
+        text = value.raw.strip() if isinstance(value, YScalar) else ""
+        try:
+            size = float(text)
+        except ValueError:
+            size = float("nan")
+        if not size >= 0:  # NaN fails too
+            raise DataError.single(
+                Code.INVALID_VALUE, f"smallest_effects: '{key}' must be a number of 0 or "
+                "more", file=name, line=node.key_pos.get(key, (line, None))[0],
+                given=text or type(value).__name__, allowed="0, 0.3, 5, ...",
+                fix="give the size of the smallest change that matters, without sign, in "
+                "the unit of the outcome (NPS points, scale points, or a share for "
+                "proportions)")
+        effects[str(key)] = size
+    return effects
 
 
 def _purpose(root: YMap) -> tuple[dict[str, str], str | None]:

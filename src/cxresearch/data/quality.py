@@ -159,8 +159,12 @@ def quality_report(responses: Responses, *, speeder_fraction: float = 1 / 3,
         # file row r (header = row 1) is index label r - 2, also for a file read in parts;
         # rows already excluded are gone and have nothing left to flag
         labels = coercions["row"].astype("int64").to_numpy() - 2
-        at = data.index.get_indexer(labels) if pd.api.types.is_integer_dtype(data.index) \
-            else np.where((labels >= 0) & (labels < len(data)), labels, -1)
+        if "position" in coercions:  # stacked responses (Responses.concat): the row label
+            labels = coercions["position"].astype("int64").to_numpy()
+        if pd.api.types.is_integer_dtype(data.index):
+            at = data.index.get_indexer(labels)
+        else:
+            at = np.where((labels >= 0) & (labels < len(data)), labels, -1)
         kept = at >= 0
         parts.append(pd.DataFrame({
             "row": at[kept], "respondent_id": ids.to_numpy()[at[kept]],

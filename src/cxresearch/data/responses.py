@@ -92,6 +92,54 @@ class Responses:
         """A copy with new data (and any other attribute changed)."""
         return dataclasses.replace(self, data=data, **changes)
 
+    @classmethod
+    def concat(cls, parts: "list[Responses]") -> "Responses":
+        """Stack responses to the same instrument (e.g. two waves) into one.
+
+        Columns missing from a part are missing for its rows; row numbers of
+        ``coercions`` keep pointing into each part's own file (``source`` names all of
+        them, joined with `` + ``); ``sha256`` is that of the only file, or None for
+        several (each part keeps its own). Exclusions are kept, per part. The study
+        settings must agree.
+
+        Raises
+        ------
+        ValueError
+            No parts, parts answering different instruments (id or version), or
+            different minimum group sizes.
+        """
+        parts = list(parts)
+        if not parts:
+            raise ValueError("concat needs at least one Responses")
+        first = parts[0]
+        for other in parts[1:]:
+            if (other.survey.id, other.survey.version) != (first.survey.id, first.survey.version):
+                raise ValueError(
+                    f"cannot stack answers to '{other.survey.id}' version "
+                    f"{other.survey.version} under '{first.survey.id}' version "
+                    f"{first.survey.version}: compare them, don't stack them")
+            if other.min_group_size != first.min_group_size:
+                raise ValueError(f"the parts have different minimum group sizes "
+                                 f"({first.min_group_size} and {other.min_group_size})")
+        data = pd.concat([p.data for p in parts], ignore_index=True)
+        pieces, offset = [], 0
+        for p in parts:  # "position": the row label in the stacked data (for quality)
+            rows = p.coercions["position"].to_numpy() if "position" in p.coercions else \
+                p.coercions["row"].astype("int64").to_numpy() - 2
+            at = p.data.index.get_indexer(rows)
+            pieces.append(p.coercions.assign(source=p.source,
+                                             position=[a + offset if a >= 0 else -1
+                                                       for a in at]))
+            offset += len(p.data)
+        coercions = pd.concat(pieces, ignore_index=True)
+        sources = [p.source or "memory" for p in parts]
+        return cls(data, first.survey, " + ".join(sources),
+                   first.sha256 if len(parts) == 1 else None, first.id_column,
+                   list(dict.fromkeys(c for p in parts for c in p.meta_columns)),
+                   list(dict.fromkeys(c for p in parts for c in p.unmatched)), coercions,
+                   [dict(e, source=p.source) for p in parts for e in p.exclusions],
+                   first.min_group_size, first.study)
+
     def __repr__(self) -> str:
         return (f"<Responses {len(self.data)} rows x {len(self.answer_columns)} answer fields "
                 f"of '{self.survey.id}' from {self.source or 'memory'}>")
