@@ -1,0 +1,60 @@
+"""Statistics: did it make a difference, by how much, how sure are we, does it matter.
+
+Every estimate and test returns a :class:`Result` (see :mod:`cxresearch.stats._result`):
+``estimate``, ``ci_low``, ``ci_high``, ``p_value``, ``n``, ``method``, ``definition``,
+``.to_frame()`` and an HTML repr. Heavy libraries (scipy, statsmodels) are imported by
+the functions that use them, and the families below are imported on first use, so
+``import cxresearch.stats`` stays light.
+
+Families: metrics (:mod:`._metrics`), comparisons (:mod:`._compare`), designs
+(:mod:`._designs`), planning (:mod:`._power`), reliability (:mod:`._reliability`),
+agreement (:mod:`._agreement`), weights (:mod:`._weights`), and the entry point
+:func:`compare` with its :class:`Verdict` (:mod:`._verdict`).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from ._check import StatsInputError
+from ._result import RESULT_COLUMNS, Result
+
+_FAMILIES: dict[str, tuple[str, ...]] = {
+    "._metrics": ("nps", "enps", "top_box", "mean_score", "ces", "compare_nps"),
+    "._weights": ("poststratify", "rake", "effective_n"),
+    "._compare": ("compare_proportions", "compare_means", "compare_ordinal", "equivalence",
+                  "adjust"),
+    "._designs": ("did", "its"),
+    "._power": ("sample_size", "mde"),
+    "._reliability": ("cronbach_alpha", "mcdonald_omega", "item_analysis"),
+    "._agreement": ("cohen_kappa", "fleiss_kappa", "krippendorff_alpha"),
+    "._verdict": ("compare", "compare_all", "Verdict", "verdict_table"),
+}
+_WHERE = {name: module for module, names in _FAMILIES.items() for name in names}
+
+__all__ = ["RESULT_COLUMNS", "Result", "StatsInputError", *sorted(_WHERE)]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ._agreement import cohen_kappa, fleiss_kappa, krippendorff_alpha
+    from ._compare import (adjust, compare_means, compare_ordinal, compare_proportions,
+                           equivalence)
+    from ._designs import did, its
+    from ._metrics import ces, compare_nps, enps, mean_score, nps, top_box
+    from ._power import mde, sample_size
+    from ._reliability import cronbach_alpha, item_analysis, mcdonald_omega
+    from ._verdict import Verdict, compare, compare_all, verdict_table
+    from ._weights import effective_n, poststratify, rake
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cxresearch.stats' has no attribute '{name}'")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,741 @@
+"""``compare``: the entry point a notebook calls, and the :class:`Verdict` it returns.
+
+Our own code (no library gives verdicts): it picks the design and the test from the data
+by the rules in :func:`compare`'s docstring, runs the test from :mod:`cxresearch.stats`,
+and says in Dutch or English what the effect is, how sure we are, whether it clears the
+smallest effect that matters, and what to keep in mind.
+
+A verdict puts the interval beside the smallest effect of interest (SESOI) ``s``, in
+the direction that is better (``higher_is_better``):
+
+==========================  ================================================
+interval ``[lo, hi]``        conclusion
+==========================  ================================================
+``lo >= s``                  ``clear_improvement``: better, by at least s
+``0 < lo < s <= hi``         ``improvement``: better, maybe by less than s
+``0 < lo, hi < s``           ``small_improvement``: better, but by less than s
+``-s <= lo <= 0 <= hi <= s``  ``no_meaningful_change``: equivalent within ±s
+``lo <= 0 <= hi`` otherwise  ``inconclusive``
+mirror images                ``clear_decline``, ``decline``, ``small_decline``
+==========================  ================================================
+
+Without ``s`` the conclusions are ``improvement``, ``decline`` or ``inconclusive``, and
+the verdict says that it cannot tell whether the change matters.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ._check import StatsInputError, check_choice, check_level
+from ._result import Result
+
+__all__ = ["CONCLUSIONS", "METRICS", "Caveat", "Verdict", "compare", "compare_all", "conclude",
+           "verdict_table"]
+
+METRICS = ("auto", "nps", "mean", "proportion", "top_box", "ordinal")
+"""Values of ``compare(metric=...)``."""
+
+CONCLUSIONS = ("clear_improvement", "improvement", "small_improvement",
+               "no_meaningful_change", "inconclusive", "small_decline", "decline",
+               "clear_decline")
+"""Every conclusion a :class:`Verdict` can reach, best first."""
+
+_UNIT = {  # (en, nl) per metric; proportions are shown in percentage points
+    "nps": ("points", "punten"),
+    "mean": ("points on the scale", "punten op de schaal"),
+    "proportion": ("percentage points", "procentpunten"),
+    "top_box": ("percentage points", "procentpunten"),
+    "ordinal": ("(rank-biserial correlation)", "(rangbiseriële correlatie)"),
+    "did": ("points on the scale", "punten op de schaal"),
+}
+_SCALE = {"proportion": 100.0, "top_box": 100.0}
+
+_TEXT: dict[str, tuple[str, str]] = {
+    "headline": ("{label}: {a_name} {a_value}, {b_name} {b_value}. The difference is "
+                 "{estimate} {unit} ({level}% interval {low} to {high}{p}).",
+                 "{label}: {a_name} {a_value}, {b_name} {b_value}. Het verschil is "
+                 "{estimate} {unit} ({level}%-interval {low} tot {high}{p})."),
+    "headline_did": ("{label}: the change in the improved group minus the change in the "
+                     "comparison group is {estimate} {unit} ({level}% interval {low} to "
+                     "{high}{p}).",
+                     "{label}: de verandering in de verbeterde groep min die in de "
+                     "vergelijkingsgroep is {estimate} {unit} ({level}%-interval {low} tot "
+                     "{high}{p})."),
+    "clear_improvement": ("This is an improvement, and it clears the smallest change "
+                          "that matters ({sesoi} {unit}).",
+                          "Dit is een verbetering, en groter dan de kleinste verandering "
+                          "die ertoe doet ({sesoi} {unit})."),
+    "improvement": ("This is an improvement, but it may be smaller than the smallest "
+                    "change that matters ({sesoi} {unit}).",
+                    "Dit is een verbetering, maar mogelijk kleiner dan de kleinste "
+                    "verandering die ertoe doet ({sesoi} {unit})."),
+    "small_improvement": ("This is an improvement, but smaller than the smallest change "
+                          "that matters ({sesoi} {unit}): real, yet too small to matter.",
+                          "Dit is een verbetering, maar kleiner dan de kleinste "
+                          "verandering die ertoe doet ({sesoi} {unit}): echt, maar te "
+                          "klein om ertoe te doen."),
+    "no_meaningful_change": ("No change that matters: the whole interval lies within "
+                             "±{sesoi} {unit}.",
+                             "Geen verandering die ertoe doet: het hele interval ligt "
+                             "binnen ±{sesoi} {unit}."),
+    "inconclusive": ("The data cannot tell whether it got better or worse: the interval "
+                     "holds both.",
+                     "De gegevens laten niet zien of het beter of slechter werd: het "
+                     "interval bevat beide."),
+    "inconclusive_sesoi": ("The data cannot tell yet: the interval holds no change as "
+                           "well as a change that matters ({sesoi} {unit}).",
+                           "De gegevens laten het nog niet zien: het interval bevat zowel "
+                           "geen verandering als een verandering die ertoe doet "
+                           "({sesoi} {unit})."),
+    "small_decline": ("This is a decline, but smaller than the smallest change that "
+                      "matters ({sesoi} {unit}).",
+                      "Dit is een achteruitgang, maar kleiner dan de kleinste verandering "
+                      "die ertoe doet ({sesoi} {unit})."),
+    "decline": ("This is a decline; it may be smaller than the smallest change that "
+                "matters ({sesoi} {unit}).",
+                "Dit is een achteruitgang; mogelijk kleiner dan de kleinste verandering "
+                "die ertoe doet ({sesoi} {unit})."),
+    "clear_decline": ("This is a decline, at least as large as the smallest change that "
+                      "matters ({sesoi} {unit}).",
+                      "Dit is een achteruitgang, minstens zo groot als de kleinste "
+                      "verandering die ertoe doet ({sesoi} {unit})."),
+    "improvement_no_sesoi": ("This is an improvement. No smallest change that matters "
+                             "was set, so this verdict does not say whether it matters.",
+                             "Dit is een verbetering. Er is geen kleinste verandering "
+                             "die ertoe doet vastgelegd, dus dit oordeel zegt niet of ze "
+                             "ertoe doet."),
+    "decline_no_sesoi": ("This is a decline. No smallest change that matters was set, so "
+                         "this verdict does not say whether it matters.",
+                         "Dit is een achteruitgang. Er is geen kleinste verandering die "
+                         "ertoe doet vastgelegd, dus dit oordeel zegt niet of ze ertoe "
+                         "doet."),
+    "caveats": ("Keep in mind:", "Let op:"),
+    "small_n": ("small groups (n = {n_a} and {n_b}): the interval is wide and rests more "
+                "on the test's assumptions",
+                "kleine groepen (n = {n_a} en {n_b}): het interval is breed en leunt meer "
+                "op de aannames van de toets"),
+    "unequal": ("the groups differ a lot in size ({n_a} and {n_b})",
+                "de groepen verschillen sterk in grootte ({n_a} en {n_b})"),
+    "missing": ("{share}% of respondents did not answer this question; if they differ "
+                "from those who did, so may the result",
+                "{share}% van de respondenten beantwoordde deze vraag niet; als zij "
+                "verschillen van wie wel antwoordde, kan de uitkomst dat ook doen"),
+    "panel": ("{overlap} respondents answered in both groups; they were treated as "
+              "independent, which makes the interval somewhat wider than needed",
+              "{overlap} respondenten antwoordden in beide groepen; ze zijn als "
+              "onafhankelijk behandeld, waardoor het interval iets breder is dan nodig"),
+    "paired": ("the same {n} respondents answered twice; the comparison is paired",
+               "dezelfde {n} respondenten antwoordden twee keer; de vergelijking is "
+               "gepaard"),
+    "rank_disagrees": ("a rank-based test, which does not treat the scale as numbers, "
+                       "comes to a different conclusion (p {p_rank})",
+                       "een toets op rangordes, die de schaal niet als getallen "
+                       "behandelt, komt tot een andere conclusie (p {p_rank})"),
+    "many_tests": ("this is one of {k} comparisons; adjusted for that ({method}), "
+                   "p {p_adj}",
+                   "dit is een van {k} vergelijkingen; daarvoor gecorrigeerd ({method}) is "
+                   "p {p_adj}"),
+    "few_clusters": ("only {clusters} clusters: cluster-robust intervals are unreliable "
+                     "with fewer than about 30",
+                     "maar {clusters} clusters: clusterrobuuste intervallen zijn "
+                     "onbetrouwbaar bij minder dan ongeveer 30"),
+    "parallel_trends": ("the comparison assumes both groups would have changed alike "
+                        "without the improvement (parallel trends)",
+                        "de vergelijking neemt aan dat beide groepen zonder de verbetering "
+                        "gelijk waren veranderd (parallelle trends)"),
+}
+
+
+def _t(key: str, lang: str, **values: Any) -> str:
+    en, nl = _TEXT[key]
+    return (nl if lang == "nl" else en).format(**values)
+
+
+def _fmt(value: float, lang: str, digits: int = 1) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{value:,.{digits}f}"
+    if lang == "nl":
+        text = text.replace(",", "\u2009").replace(".", ",")
+    return text
+
+
+def _p_text(p: float | None, lang: str) -> str:
+    if p is None or math.isnan(p):
+        return ""
+    if p < 0.001:
+        return "; p < 0,001" if lang == "nl" else "; p < 0.001"
+    return f"; p = {_fmt(p, lang, 3)}"
+
+
+@dataclass(frozen=True)
+class Caveat:
+    """Something a reader should keep in mind, with the figures its sentence needs."""
+
+    key: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def text(self, lang: str = "en") -> str:
+        values = {k: (_p_text(v, lang)[4:] if k.startswith("p_") else v)
+                  for k, v in self.values.items()}  # p-values: "= 0.032", "< 0.001"
+        return _t(self.key, lang, **values)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A comparison's result, what it means, and what to keep in mind.
+
+    It follows the result protocol: ``estimate``, ``ci_low``, ``ci_high``, ``p_value``,
+    ``n``, ``method``, ``definition`` come from :attr:`result`, ``to_frame()`` adds
+    ``conclusion``, ``sesoi`` and the verdict in both languages.
+
+    Attributes
+    ----------
+    result : Result
+        The comparison (``after - before``, or the DiD interaction).
+    metric : str
+        ``nps``, ``mean``, ``proportion``, ``top_box``, ``ordinal`` or ``did``.
+    label : str
+        What was compared, as the reader knows it (question label or column).
+    groups : tuple
+        ``(before, after)`` names with their own estimates, as ``(name, value)``.
+    sesoi : float or None
+        The smallest effect that matters, in the unit of ``estimate``.
+    higher_is_better : bool
+        Whether a positive difference is an improvement.
+    conclusion : str
+        One of :data:`CONCLUSIONS`.
+    caveats : tuple of Caveat
+        What to keep in mind.
+    rule : str
+        Which rule picked the design and the test.
+    """
+
+    result: Result
+    metric: str
+    label: str
+    groups: tuple[tuple[str, float], tuple[str, float]] | None
+    sesoi: float | None
+    higher_is_better: bool
+    conclusion: str
+    caveats: tuple[Caveat, ...] = ()
+    rule: str = ""
+    p_adjusted: float | None = None
+
+    # -- the result protocol, from the comparison --------------------------------------
+    @property
+    def estimate(self) -> float:
+        return self.result.estimate
+
+    @property
+    def ci_low(self) -> float:
+        return self.result.ci_low
+
+    @property
+    def ci_high(self) -> float:
+        return self.result.ci_high
+
+    @property
+    def p_value(self) -> float | None:
+        return self.result.p_value
+
+    @property
+    def n(self) -> int:
+        return self.result.n
+
+    @property
+    def method(self) -> str:
+        return self.result.method
+
+    @property
+    def definition(self) -> str:
+        return self.result.definition
+
+    @property
+    def level(self) -> float:
+        return self.result.level
+
+    # -- words -------------------------------------------------------------------------
+    def _shown(self, value: float) -> float:
+        return value * _SCALE.get(self.metric, 1.0)
+
+    def verdict(self, lang: str = "en") -> str:
+        """The verdict in ``lang`` (``"en"`` or ``"nl"``): effect, interval, whether it
+        clears the smallest effect that matters, and the caveats."""
+        check_choice("lang", lang, ("en", "nl"))
+        unit = _UNIT.get(self.metric, ("", ""))[1 if lang == "nl" else 0]
+        digits = 2 if self.metric in ("mean", "did", "ordinal") else 1
+        common = {"label": self.label, "unit": unit, "level": round(self.level * 100),
+                  "estimate": _fmt(self._shown(self.estimate), lang, digits),
+                  "low": _fmt(self._shown(self.ci_low), lang, digits),
+                  "high": _fmt(self._shown(self.ci_high), lang, digits),
+                  "p": _p_text(self.p_value, lang)}
+        if self.groups is None:
+            parts = [_t("headline_did", lang, **common)]
+        else:
+            (a_name, a_value), (b_name, b_value) = self.groups
+            parts = [_t("headline", lang, a_name=a_name, b_name=b_name,
+                        a_value=_fmt(self._shown(a_value), lang, digits),
+                        b_value=_fmt(self._shown(b_value), lang, digits), **common)]
+        sesoi = _fmt(self._shown(self.sesoi), lang, digits) if self.sesoi is not None else ""
+        key = self.conclusion
+        if self.sesoi is None and key in ("improvement", "decline"):
+            key += "_no_sesoi"
+        elif key == "inconclusive" and self.sesoi is not None:
+            key = "inconclusive_sesoi"
+        parts.append(_t(key, lang, sesoi=sesoi, unit=unit))
+        if self.caveats:
+            parts.append(_t("caveats", lang, ) + " " +
+                         "; ".join(c.text(lang) for c in self.caveats) + ".")
+        return " ".join(parts)
+
+    def __str__(self) -> str:
+        return self.verdict("en")
+
+    def to_frame(self) -> pd.DataFrame:
+        """One tidy row: the result's columns, then ``conclusion``, ``sesoi``,
+        ``p_adjusted``, ``verdict_en`` and ``verdict_nl``."""
+        row = self.result.to_dict()
+        row.update({"label": self.label, "metric": self.metric,
+                    "conclusion": self.conclusion, "sesoi": self.sesoi,
+                    "p_adjusted": self.p_adjusted, "rule": self.rule,
+                    "verdict_en": self.verdict("en"), "verdict_nl": self.verdict("nl")})
+        return pd.DataFrame({k: [v] for k, v in row.items()})
+
+    def _repr_html_(self) -> str:
+        return (f"<div class='cx-verdict'><p><b>{html.escape(self.label)}</b> – "
+                f"{html.escape(self.conclusion.replace('_', ' '))}</p>"
+                f"<p>{html.escape(self.verdict('en'))}</p>"
+                f"<p lang='nl'>{html.escape(self.verdict('nl'))}</p>"
+                f"{self.result._repr_html_()}</div>")
+
+
+# -- the decision -------------------------------------------------------------------------
+def conclude(low: float, high: float, sesoi: float | None,
+             higher_is_better: bool = True) -> str:
+    """The conclusion for interval ``[low, high]`` (see the module docstring).
+
+    >>> conclude(6.0, 14.0, 5.0)
+    'clear_improvement'
+    >>> conclude(-2.0, 3.0, 5.0)
+    'no_meaningful_change'
+    >>> conclude(-2.0, 9.0, 5.0)
+    'inconclusive'
+    >>> conclude(-0.4, -0.1, None, higher_is_better=False)
+    'improvement'
+    """
+    if not higher_is_better:
+        low, high = -high, -low
+    if sesoi is not None and sesoi < 0:
+        raise StatsInputError(f"sesoi must be at least 0 (a size, whatever the direction); "
+                              f"got {sesoi!r}")
+    if low > 0:
+        if sesoi is None:
+            return "improvement"
+        return "clear_improvement" if low >= sesoi else \
+            ("improvement" if high >= sesoi else "small_improvement")
+    if high < 0:
+        if sesoi is None:
+            return "decline"
+        return "clear_decline" if high <= -sesoi else \
+            ("decline" if low <= -sesoi else "small_decline")
+    if sesoi is not None and low >= -sesoi and high <= sesoi:
+        return "no_meaningful_change"
+    return "inconclusive"
+
+
+# -- reading the data -----------------------------------------------------------------------
+_METRIC_OF_ITEM = {"nps": "nps", "enps": "nps", "csat": "top_box"}
+
+
+def _frame_of(data: Any) -> tuple[pd.DataFrame, Any]:
+    """The DataFrame and, for :class:`~cxresearch.data.Responses`, the responses."""
+    if isinstance(data, pd.DataFrame):
+        return data, None
+    frame = getattr(data, "data", None)
+    if isinstance(frame, pd.DataFrame) and hasattr(data, "survey"):
+        return frame, data
+    raise StatsInputError(f"data must be a DataFrame or Responses, not "
+                          f"{type(data).__name__}")
+
+
+def _column(frame: pd.DataFrame, name: Any, argument: str) -> pd.Series:
+    if not isinstance(name, str) or name not in frame.columns:
+        shown = ", ".join(map(str, list(frame.columns)[:12]))
+        raise StatsInputError(f"{argument}={name!r} is not a column of data; columns: "
+                              f"{shown}{', ...' if frame.shape[1] > 12 else ''}")
+    return frame[name]
+
+
+def _numeric(series: pd.Series, argument: str) -> pd.Series:
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        categories = pd.to_numeric(pd.Series(series.cat.categories), errors="coerce")
+        if categories.isna().any():
+            raise StatsInputError(
+                f"{argument} '{series.name}' holds categories that are not numbers "
+                f"({', '.join(map(str, series.cat.categories[:5]))}); compare a scale, a "
+                "rating, a number or a 0/1 column, or recode the choices first")
+        return pd.Series(categories.to_numpy(dtype="float64")[series.cat.codes.to_numpy()],
+                         index=series.index).where(series.notna().to_numpy())
+    if pd.api.types.is_bool_dtype(series.dtype):
+        return series.astype("float64")
+    converted = pd.to_numeric(series, errors="coerce")
+    bad = converted.isna() & series.notna()
+    if bad.any():
+        raise StatsInputError(f"{argument} '{series.name}' must hold numbers; e.g. "
+                              f"{series[bad].iloc[0]!r} is not one")
+    return converted.astype("float64")
+
+
+def _question(responses: Any, outcome: str) -> Any:
+    if responses is None:
+        return None
+    for q in responses.survey.questions():
+        if outcome in q.field_ids():
+            return q
+    return None
+
+
+def _label(responses: Any, outcome: str, label: str | None, lang: str = "en") -> str:
+    if label:
+        return label
+    q = _question(responses, outcome)
+    if q is not None and q.type != "likert_matrix":
+        text = q.label.get(lang) or next(iter(q.label.values()), "")
+        if text:
+            return f"{text.strip()} ({outcome})"
+    return outcome
+
+
+def _pick_metric(metric: str, values: pd.Series, question: Any) -> tuple[str, str]:
+    """The metric, and the rule that chose it."""
+    if metric != "auto":
+        return metric, f"metric '{metric}' as asked"
+    item_metric = getattr(question, "metric", None)
+    if item_metric in _METRIC_OF_ITEM:
+        chosen = _METRIC_OF_ITEM[item_metric]
+        return chosen, f"item bank metric '{item_metric}' is reported as {chosen}"
+    distinct = set(values.dropna().unique())
+    if distinct <= {0.0, 1.0}:
+        return "proportion", "answers are 0/1: a difference in proportions"
+    return "mean", "a scale or number: a difference in means (Welch)"
+
+
+def _levels(series: pd.Series, before: Any, after: Any, argument: str) -> tuple[Any, Any]:
+    present = list(pd.unique(series.dropna()))
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        present = [c for c in series.cat.categories if c in set(present)]
+    else:
+        try:
+            present = sorted(present)
+        except TypeError:
+            pass
+    if before is not None or after is not None:
+        for name, value in (("before", before), ("after", after)):
+            if value not in present:
+                raise StatsInputError(f"{name}={value!r} is not a value of {argument} "
+                                      f"'{series.name}'; its values: "
+                                      f"{', '.join(map(repr, present[:10]))}")
+        if before is None or after is None:
+            raise StatsInputError("give both before= and after= (or neither)")
+        return before, after
+    if len(present) != 2:
+        raise StatsInputError(
+            f"{argument} '{series.name}' must have exactly two values to compare, or say "
+            f"which two with before= and after=; it has {len(present)}: "
+            f"{', '.join(map(repr, present[:10]))}")
+    return present[0], present[1]
+
+
+def _group_value(metric: str, values: np.ndarray) -> float:
+    from . import nps
+
+    if values.size == 0:
+        return float("nan")
+    if metric == "nps":
+        return float(nps(values).estimate)
+    if metric == "ordinal":
+        return float(np.median(values))
+    return float(np.mean(values))
+
+
+def _sesoi(sesoi: float | None, responses: Any, outcome: str, metric: str) -> float | None:
+    if sesoi is not None:
+        if isinstance(sesoi, bool) or not isinstance(sesoi, (int, float)) or \
+                not sesoi >= 0:
+            raise StatsInputError(f"sesoi must be a number of 0 or more (the size of the "
+                                  f"smallest change that matters); got {sesoi!r}")
+        return float(sesoi)
+    folder = getattr(responses, "study", None) if responses is not None else None
+    if not folder:
+        return None
+    from pathlib import Path
+
+    from ..data._study import read_study_settings
+
+    path = Path(folder) / "study.yaml"
+    if not path.is_file():
+        return None
+    effects = read_study_settings(path).smallest_effects
+    return effects.get(outcome, effects.get(metric))
+
+
+def _top_values(question: Any, scale: Sequence[float] | None, top: int) -> list[float]:
+    if scale is None and question is not None and question.scale is not None:
+        scale = question.scale.values()
+    if scale is None:
+        raise StatsInputError("metric 'top_box' needs the scale: pass scale=(1, 5) (or "
+                              "read the data with read_responses, whose questions know it)")
+    points = list(scale) if len(scale) != 2 else list(range(int(scale[0]), int(scale[1]) + 1))
+    if not 1 <= top < len(points):
+        raise StatsInputError(f"top must be between 1 and {len(points) - 1} for a "
+                              f"{len(points)}-point scale; got {top!r}")
+    return [float(v) for v in points[-top:]]
+
+
+def compare(data: Any, outcome: str, group: str | None = None, *,
+            before: Any = None, after: Any = None, metric: str = "auto",
+            paired: bool | str = "auto", id: str | None = None,
+            treated: str | None = None, cluster: str | None = None,
+            sesoi: float | None = None, higher_is_better: bool = True,
+            level: float = 0.95, top: int = 2, scale: Sequence[float] | None = None,
+            label: str | None = None) -> Verdict:
+    """Did ``outcome`` change between two groups, by how much, and does it matter?
+
+    Parameters
+    ----------
+    data : DataFrame or Responses
+        One row per answer. With :class:`~cxresearch.data.Responses` the question behind
+        ``outcome`` (its label, scale and item-bank metric) and the study's
+        ``smallest_effects`` are used.
+    outcome : str
+        The column compared.
+    group : str
+        The column that tells the two groups apart (e.g. ``wave``); with ``treated`` the
+        column that tells before from after.
+    before, after : optional
+        Which two values of ``group`` to compare (default: its two values, in order).
+    metric : {"auto", "nps", "mean", "proportion", "top_box", "ordinal"}
+        What is compared; see the rules below.
+    paired : bool or "auto"
+        Whether the same respondents answered in both groups.
+    id : str, optional
+        The respondent id column (default: the Responses' id column).
+    treated, cluster : str, optional
+        With ``treated`` (the column marking the improved branch), a
+        difference-in-differences against the branch that did not change, with
+        cluster-robust errors by ``cluster``.
+    sesoi : float, optional
+        The smallest effect that matters, in the unit of the difference (NPS points,
+        scale points, or a share for proportions). Default: ``smallest_effects`` in the
+        study's ``study.yaml`` for the outcome, else for the metric.
+    higher_is_better : bool
+        Set False where lower is better (effort on CES version 1, waiting times).
+    level : float
+        Confidence level of the interval.
+    top, scale
+        For ``metric="top_box"``: how many top points count, and the scale.
+    label : str, optional
+        How the verdict names the outcome (default: the question's label).
+
+    Returns
+    -------
+    Verdict
+        ``.verdict("nl" | "en")``, ``.conclusion``, ``.to_frame()``.
+
+    Notes
+    -----
+    The rules, in order:
+
+    1. ``treated`` given: :func:`did` (difference-in-differences, outcome as a number).
+    2. The metric, when ``"auto"``: the item-bank metric of the question (``nps`` and
+       ``enps`` items: NPS; ``csat``: top-2-box); else 0/1 answers: proportions; else a
+       difference in means.
+    3. Paired when every respondent id occurs in both groups (``paired="auto"``): the
+       paired test of the metric. When only some do, the groups are compared as
+       independent and a caveat says so.
+    4. The test: NPS :func:`compare_nps`; means :func:`compare_means` (Welch), checked
+       against :func:`compare_ordinal` on scales of up to 11 points (a caveat when the
+       two disagree); proportions and top-box :func:`compare_proportions`; ordinal
+       :func:`compare_ordinal` (the estimate is the rank-biserial correlation).
+    5. The conclusion from the interval and ``sesoi``, see :func:`conclude`.
+
+    Caveats: fewer than 30 answers in a group; groups differing more than threefold in
+    size; more than 20% missing answers; respondents answering in both groups; the
+    rank-based check disagreeing; for DiD fewer than 30 clusters and the
+    parallel-trends assumption.
+    """
+    level = check_level(level)
+    check_choice("metric", metric, METRICS)
+    check_choice("paired", paired, (True, False, "auto"))
+    frame, responses = _frame_of(data)
+    raw = _column(frame, outcome, "outcome")
+    values = _numeric(raw, "outcome")
+    question = _question(responses, outcome)
+    if group is None:
+        raise StatsInputError("group is required: the column that tells the groups apart "
+                              "(e.g. group='wave')")
+    groups = _column(frame, group, "group")
+    if treated is not None:
+        return _compare_did(frame, responses, outcome, values, group, treated, cluster,
+                            sesoi, higher_is_better, level, label)
+    first, second = _levels(groups, before, after, "group")
+    chosen, rule = _pick_metric(metric, values, question)
+    sesoi_value = _sesoi(sesoi, responses, outcome, chosen)
+    in_a, in_b = (groups == first).to_numpy(), (groups == second).to_numpy()
+    caveats: list[Caveat] = []
+    answered = values.notna().to_numpy()
+    asked = int((in_a | in_b).sum())
+    missing_share = 1 - (answered & (in_a | in_b)).sum() / max(asked, 1)
+    if missing_share > 0.2:
+        caveats.append(Caveat("missing", {"share": round(100 * missing_share)}))
+
+    id_name = id if id is not None else getattr(responses, "id_column", None)
+    ids = frame[id_name] if id_name in frame.columns else None
+    is_paired, overlap = False, 0
+    if ids is not None:
+        ids_a = set(ids[in_a & answered].dropna())
+        ids_b = set(ids[in_b & answered].dropna())
+        overlap = len(ids_a & ids_b)
+        is_paired = paired is True or (paired == "auto" and overlap > 0
+                                       and ids_a == ids_b)
+    elif paired is True:
+        raise StatsInputError("paired=True needs the respondent id column: pass id=...")
+
+    if chosen == "top_box":
+        tops = _top_values(question, scale, top)
+        values = values.where(values.isna(), values.isin(tops).astype("float64"))
+        rule += f"; top-{top}-box: {', '.join(f'{v:g}' for v in tops)}"
+    if is_paired:
+        assert ids is not None
+        a_series = pd.Series(values[in_a].to_numpy(), index=ids[in_a].to_numpy())
+        b_series = pd.Series(values[in_b].to_numpy(), index=ids[in_b].to_numpy())
+        if a_series.index.duplicated().any() or b_series.index.duplicated().any():
+            raise StatsInputError(f"paired comparison: respondent ids in '{id_name}' occur "
+                                  "more than once within a group")
+        common = a_series.index.intersection(b_series.index)
+        a = a_series.loc[common].to_numpy(dtype="float64")
+        b = b_series.loc[common].to_numpy(dtype="float64")
+        keep = ~(np.isnan(a) | np.isnan(b))
+        a, b = a[keep], b[keep]
+        caveats.append(Caveat("paired", {"n": int(keep.sum())}))
+        rule += "; paired: the same respondents answered in both groups"
+    else:
+        a = values[in_a].dropna().to_numpy(dtype="float64")
+        b = values[in_b].dropna().to_numpy(dtype="float64")
+        if overlap:
+            caveats.append(Caveat("panel", {"overlap": overlap}))
+    for name, part in ((first, a), (second, b)):
+        if part.size < 2:
+            raise StatsInputError(f"group {name!r} of '{group}' has {part.size} answer(s) "
+                                  f"to '{outcome}'; at least 2 are needed to compare")
+    result = _run(chosen, a, b, is_paired, level)
+    if chosen == "mean" and not is_paired and len(np.union1d(np.unique(a), np.unique(b))) <= 11:
+        from . import compare_ordinal
+
+        rank = compare_ordinal(a, b, level=level)
+        alpha = 1 - level
+        if rank.p_value is not None and result.p_value is not None and \
+                (rank.p_value < alpha) != (result.p_value < alpha):
+            caveats.append(Caveat("rank_disagrees", {"p_rank": rank.p_value}))
+    n_a, n_b = int(a.size), int(b.size)
+    if min(n_a, n_b) < 30:
+        caveats.insert(0, Caveat("small_n", {"n_a": n_a, "n_b": n_b}))
+    elif not is_paired and max(n_a, n_b) > 3 * min(n_a, n_b):
+        caveats.insert(0, Caveat("unequal", {"n_a": n_a, "n_b": n_b}))
+    shown_metric = chosen
+    if chosen == "ordinal":
+        result = _as_rank_biserial(result)
+    estimates = ((str(first), _group_value(chosen, a)), (str(second), _group_value(chosen, b)))
+    conclusion = conclude(result.ci_low, result.ci_high, sesoi_value, higher_is_better)
+    return Verdict(result, shown_metric, _label(responses, outcome, label), estimates,
+                   sesoi_value, higher_is_better, conclusion, tuple(caveats), rule)
+
+
+def _run(metric: str, a: np.ndarray, b: np.ndarray, paired: bool, level: float) -> Result:
+    if metric == "nps":
+        from . import compare_nps
+
+        return compare_nps(a, b, paired=paired, level=level)
+    if metric in ("proportion", "top_box"):
+        from . import compare_proportions
+
+        return compare_proportions(a, b, paired=paired, level=level)
+    if metric == "ordinal":
+        from . import compare_ordinal
+
+        if paired:
+            raise StatsInputError("metric 'ordinal' compares independent groups; for the "
+                                  "same respondents twice use metric='mean' (paired t) "
+                                  "or paired=False")
+        return compare_ordinal(a, b, level=level)
+    from . import compare_means
+
+    return compare_means(a, b, paired=paired, level=level)
+
+
+def _as_rank_biserial(result: Result) -> Result:
+    """Probability of superiority p -> rank-biserial 2p - 1 (0 = no difference)."""
+    return replace(result, name="rank-biserial correlation",
+                   estimate=2 * result.estimate - 1, ci_low=2 * result.ci_low - 1,
+                   ci_high=2 * result.ci_high - 1,
+                   definition=result.definition + "; shown as the rank-biserial "
+                   "correlation 2·PS − 1 (0: no difference)")
+
+
+def _compare_did(frame: pd.DataFrame, responses: Any, outcome: str, values: pd.Series,
+                 post: str, treated: str, cluster: str | None, sesoi: float | None,
+                 higher_is_better: bool, level: float, label: str | None) -> Verdict:
+    from . import did
+
+    work = frame.copy()
+    work[outcome] = values
+    result = did(work, outcome, treated, post, cluster=cluster, level=level)
+    caveats = [Caveat("parallel_trends")]
+    clusters = result.extra.get("clusters")
+    if cluster is not None and clusters is not None and clusters < 30:
+        caveats.insert(0, Caveat("few_clusters", {"clusters": int(clusters)}))
+    sesoi_value = _sesoi(sesoi, responses, outcome, "mean")
+    conclusion = conclude(result.ci_low, result.ci_high, sesoi_value, higher_is_better)
+    return Verdict(result, "did", _label(responses, outcome, label), None, sesoi_value,
+                   higher_is_better, conclusion, tuple(caveats),
+                   "treated given: difference-in-differences")
+
+
+def compare_all(data: Any, outcomes: Iterable[str], group: str, *,
+                adjust_method: str = "holm", **options: Any) -> list[Verdict]:
+    """:func:`compare` for several outcomes, with p-values adjusted for the family.
+
+    Each verdict gets ``p_adjusted`` (by :func:`adjust`, default Holm) and, when there is
+    more than one outcome, a caveat naming the family size and the adjusted p-value.
+    ``options`` go to :func:`compare` for every outcome.
+    """
+    from . import adjust
+
+    verdicts = [compare(data, outcome, group, **options) for outcome in outcomes]
+    if not verdicts:
+        raise StatsInputError("outcomes is empty: name at least one column to compare")
+    p = [v.p_value if v.p_value is not None else float("nan") for v in verdicts]
+    adjusted = list(np.asarray(adjust(p, method=adjust_method), dtype="float64"))
+    out = []
+    for verdict, p_adj in zip(verdicts, adjusted):
+        caveats = verdict.caveats
+        if len(verdicts) > 1 and not math.isnan(p_adj):
+            caveats = caveats + (Caveat("many_tests", {
+                "k": len(verdicts), "method": adjust_method,
+                "p_adj": p_adj}),)
+        out.append(replace(verdict, caveats=caveats,
+                           p_adjusted=None if math.isnan(p_adj) else float(p_adj)))
+    return out
+
+
+def verdict_table(verdicts: Sequence[Verdict]) -> pd.DataFrame:
+    """The verdicts stacked: one row each (see :meth:`Verdict.to_frame`)."""
+    return pd.concat([v.to_frame() for v in verdicts], ignore_index=True)
