@@ -40,7 +40,7 @@ def child(task: str, rows: int, n_boot: int) -> dict[str, object]:
     import numpy as np
     import scipy.stats  # noqa: F401  (imports are not part of any timing)
 
-    import cxresearch.stats._metrics  # noqa: F401
+    import cxresearch.stats._nps  # noqa: F401
 
     rng = np.random.default_rng(2024)
     answers = rng.choice(11, size=rows, p=[.04, .02, .02, .03, .04, .06, .09, .15, .2,

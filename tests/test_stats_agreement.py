@@ -290,10 +290,10 @@ def test_krippendorff_bootstrap_is_seeded() -> None:
 
 def test_krippendorff_bootstrap_paths_agree(monkeypatch: pytest.MonkeyPatch) -> None:
     # Many distinct values switch the bootstrap to one product per resample; same answer.
-    from cxresearch.stats import _agreement
+    from cxresearch.stats import _krippendorff
 
     dense = krippendorff_alpha(K2011, "ordinal", n_boot=50, seed=2)
-    monkeypatch.setattr(_agreement, "_DENSE_LIMIT", 0)
+    monkeypatch.setattr(_krippendorff, "_DENSE_LIMIT", 0)
     sparse = krippendorff_alpha(K2011, "ordinal", n_boot=50, seed=2)
     assert sparse.interval == pytest.approx(dense.interval, abs=1e-12)
     assert sparse.se == pytest.approx(dense.se, abs=1e-12)

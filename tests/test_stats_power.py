@@ -205,3 +205,12 @@ def test_shares_as_mapping() -> None:
     assert a.estimate == b.estimate
     with pytest.raises(StatsInputError, match="keys 'promoters' and 'detractors'"):
         sample_size("nps", 5, shares={"pro": 0.5})
+
+
+def test_mde_with_many_respondents_does_not_trip_over_a_nan_power() -> None:
+    # statsmodels' TTestIndPower().power(1.0, 400, 0.05) is NaN (noncentral t underflow)
+    # while the root lies near 0.2.
+    # R: power.t.test(n = 400, sd = 1, power = 0.8, tol = 1e-12, strict = TRUE)$delta
+    from cxresearch.stats import mde
+
+    assert mde("mean", 400, sd=1.0).estimate == pytest.approx(0.1983405528, abs=1e-9)

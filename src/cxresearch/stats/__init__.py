@@ -6,10 +6,13 @@ Every estimate and test returns a :class:`Result` (see :mod:`cxresearch.stats._r
 the functions that use them, and the families below are imported on first use, so
 ``import cxresearch.stats`` stays light.
 
-Families: metrics (:mod:`._metrics`), comparisons (:mod:`._compare`), designs
-(:mod:`._designs`), planning (:mod:`._power`), reliability (:mod:`._reliability`),
-agreement (:mod:`._agreement`), weights (:mod:`._weights`), and the entry point
-:func:`compare` with its :class:`Verdict` (:mod:`._verdict`).
+Families: metrics (:mod:`._metrics`, NPS in :mod:`._nps`), comparisons
+(:mod:`._compare`, multiple testing in :mod:`._adjust`), designs (:mod:`._designs`),
+planning (:mod:`._power`), reliability (:mod:`._reliability`), agreement
+(:mod:`._agreement`, :mod:`._krippendorff`), weights (:mod:`._weights`), and the entry
+point :func:`compare` with its :class:`Verdict` (:mod:`._verdict`). Argument checks and
+input readers shared by the families are in :mod:`._check`, :mod:`._scores` and
+:mod:`._coding`.
 """
 
 from __future__ import annotations
@@ -21,14 +24,16 @@ from ._check import StatsInputError
 from ._result import RESULT_COLUMNS, Result
 
 _FAMILIES: dict[str, tuple[str, ...]] = {
-    "._metrics": ("nps", "enps", "top_box", "mean_score", "ces", "compare_nps"),
+    "._nps": ("nps", "enps", "compare_nps"),
+    "._metrics": ("top_box", "mean_score", "ces"),
     "._weights": ("poststratify", "rake", "effective_n"),
-    "._compare": ("compare_proportions", "compare_means", "compare_ordinal", "equivalence",
-                  "adjust"),
+    "._compare": ("compare_proportions", "compare_means", "compare_ordinal", "equivalence"),
+    "._adjust": ("adjust",),
     "._designs": ("did", "its"),
     "._power": ("sample_size", "mde"),
     "._reliability": ("cronbach_alpha", "mcdonald_omega", "item_analysis"),
-    "._agreement": ("cohen_kappa", "fleiss_kappa", "krippendorff_alpha"),
+    "._agreement": ("cohen_kappa", "fleiss_kappa"),
+    "._krippendorff": ("krippendorff_alpha",),
     "._verdict": ("compare", "compare_all", "Verdict", "verdict_table"),
 }
 _WHERE = {name: module for module, names in _FAMILIES.items() for name in names}
@@ -36,11 +41,13 @@ _WHERE = {name: module for module, names in _FAMILIES.items() for name in names}
 __all__ = ["RESULT_COLUMNS", "Result", "StatsInputError", *sorted(_WHERE)]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ._agreement import cohen_kappa, fleiss_kappa, krippendorff_alpha
-    from ._compare import (adjust, compare_means, compare_ordinal, compare_proportions,
-                           equivalence)
+    from ._adjust import adjust
+    from ._agreement import cohen_kappa, fleiss_kappa
+    from ._compare import compare_means, compare_ordinal, compare_proportions, equivalence
     from ._designs import did, its
-    from ._metrics import ces, compare_nps, enps, mean_score, nps, top_box
+    from ._krippendorff import krippendorff_alpha
+    from ._metrics import ces, mean_score, top_box
+    from ._nps import compare_nps, enps, nps
     from ._power import mde, sample_size
     from ._reliability import cronbach_alpha, item_analysis, mcdonald_omega
     from ._verdict import Verdict, compare, compare_all, verdict_table

@@ -13,15 +13,17 @@ import pandas as pd
 
 from ..errors import CxResearchError
 
-__all__ = ["StatsInputError", "as_numbers", "as_scores", "check_choice", "check_level",
-           "as_count_table", "is_count_table", "COUNT_NAMES"]
+__all__ = ["StatsInputError", "as_answers", "as_count_table", "as_numbers", "as_pairs",
+           "as_scores", "as_successes", "check_binary", "check_choice", "check_level",
+           "is_count_table", "shown", "to_array", "COUNT_NAMES"]
 
 
 class StatsInputError(CxResearchError, ValueError):
     """An argument of a statistics function cannot be used as given."""
 
 
-def _shown(value: Any, limit: int = 60) -> str:
+def shown(value: Any, limit: int = 60) -> str:
+    """``repr(value)`` cut to ``limit`` characters, for error messages."""
     text = repr(value)
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
@@ -31,7 +33,7 @@ def check_level(level: Any, name: str = "level") -> float:
     if isinstance(level, bool) or not isinstance(level, (int, float, np.floating)) \
             or not 0 < float(level) < 1:
         raise StatsInputError(f"{name} must be a number between 0 and 1 (e.g. 0.95), "
-                              f"not {_shown(level)}")
+                              f"not {shown(level)}")
     return float(level)
 
 
@@ -40,14 +42,16 @@ def check_choice(name: str, value: Any, allowed: Iterable[Any]) -> Any:
     options = list(allowed)
     if value not in options:
         raise StatsInputError(f"{name} must be one of {', '.join(map(repr, options))}; "
-                              f"got {_shown(value)}")
+                              f"got {shown(value)}")
     return value
 
 
-def _to_array(values: Any, name: str) -> np.ndarray:
+def to_array(values: Any, name: str) -> np.ndarray:
+    """A float array from a list, array or column, missing values kept as NaN; strings
+    that are numbers are accepted, other strings (and tables, scalars) are an error."""
     if isinstance(values, (str, bytes)) or values is None or np.isscalar(values):
         raise StatsInputError(f"{name} must be a sequence of numbers (a list, array or "
-                              f"column), not {_shown(values)}")
+                              f"column), not {shown(values)}")
     if isinstance(values, pd.DataFrame):
         raise StatsInputError(f"{name} must be one column, not a table with columns "
                               f"{', '.join(map(str, values.columns[:6]))}")
@@ -61,7 +65,7 @@ def _to_array(values: Any, name: str) -> np.ndarray:
             first = series[bad].iloc[0]
             raise StatsInputError(
                 f"{name} must hold numbers; {int(bad.sum())} value(s) are not, the first is "
-                f"{_shown(first)} (position {int(np.flatnonzero(bad.to_numpy())[0])})")
+                f"{shown(first)} (position {int(np.flatnonzero(bad.to_numpy())[0])})")
         series = converted
     if pd.api.types.is_bool_dtype(series.dtype):
         series = series.astype("float64")
@@ -74,7 +78,7 @@ def _to_array(values: Any, name: str) -> np.ndarray:
 def as_numbers(values: Any, name: str, *, min_n: int = 1) -> np.ndarray:
     """Finite numbers from a list, array or column; missing values (NaN, None, NA) are
     dropped. Strings that are numbers are accepted; other strings are an error."""
-    array = _to_array(values, name)
+    array = to_array(values, name)
     if np.isinf(array).any():
         raise StatsInputError(f"{name} contains infinite values")
     array = array[~np.isnan(array)]
@@ -95,10 +99,10 @@ def as_scores(values: Any, name: str, scale: Sequence[float] | tuple[float, floa
         outside |= array != np.round(array)
     if outside.any():
         first = array[outside][0]
-        shown = int(first) if float(first).is_integer() else first
+        example = int(first) if float(first).is_integer() else first
         raise StatsInputError(
             f"{name} holds {int(outside.sum())} answer(s) outside the scale "
-            f"{low:g}..{high:g}{' (whole numbers)' if whole else ''}, e.g. {shown!r}; "
+            f"{low:g}..{high:g}{' (whole numbers)' if whole else ''}, e.g. {example!r}; "
             f"recode them or pass the right scale")
     return array
 
@@ -123,11 +127,71 @@ def as_count_table(values: Any, name: str) -> pd.Series:
     if index.isna().any():
         bad = series.index[index.isna().to_numpy()][0]
         raise StatsInputError(f"{name}: the categories of a count table must be numbers "
-                              f"(scale points); got {_shown(bad)}")
+                              f"(scale points); got {shown(bad)}")
     counts = pd.to_numeric(pd.Series(series.to_numpy(), dtype="object"), errors="coerce")
     if counts.isna().any() or (counts < 0).any():
         raise StatsInputError(f"{name}: counts must be numbers of at least 0; got "
-                              f"{_shown(list(series.to_numpy()[:6]))}")
+                              f"{shown(list(series.to_numpy()[:6]))}")
     return pd.Series(counts.astype("float64").to_numpy(),
                      index=pd.Index(index.astype("float64").to_numpy(), name="value"),
                      name="count").groupby(level=0).sum()
+
+
+# -- answers of comparisons ---------------------------------------------------------------
+def as_answers(values: Any, name: str, min_n: int) -> tuple[np.ndarray, int]:
+    """Finite numbers and how many answers were missing; a count table is expanded."""
+    if is_count_table(values):
+        table = as_count_table(values, name)
+        if (table != np.round(table)).any():
+            raise StatsInputError(f"{name}: a count table here needs whole counts; got "
+                                  f"{shown(list(table.to_numpy()[:6]))}")
+        array = np.repeat(table.index.to_numpy(), table.to_numpy().astype(np.int64))
+        if array.size < min_n:
+            raise StatsInputError(f"{name} needs at least {min_n} answer(s); the count "
+                                  f"table holds {array.size}")
+        return array, 0
+    array = as_numbers(values, name, min_n=min_n)
+    return array, len(values) - array.size
+
+
+def as_pairs(a: Any, b: Any, min_n: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """Complete pairs (a_i, b_i) by position, and how many pairs had a side missing."""
+    for value, name in ((a, "a"), (b, "b")):
+        if is_count_table(value):
+            raise StatsInputError(f"{name}: a paired comparison needs each respondent's "
+                                  f"answers in order, not a table of counts")
+    x, y = to_array(a, "a"), to_array(b, "b")
+    if x.size != y.size:
+        raise StatsInputError(f"paired answers must line up one to one: a has {x.size} "
+                              f"answers and b has {y.size}")
+    if np.isinf(x).any() or np.isinf(y).any():
+        raise StatsInputError("a and b must not contain infinite values")
+    keep = ~(np.isnan(x) | np.isnan(y))
+    if keep.sum() < min_n:
+        raise StatsInputError(f"a paired comparison needs at least {min_n} complete "
+                              f"pair(s); got {int(keep.sum())} of {x.size}")
+    return x[keep], y[keep], int(x.size - keep.sum())
+
+
+def check_binary(array: np.ndarray, name: str) -> None:
+    """An error unless ``array`` holds only 0, 1 and NaN."""
+    bad = ~np.isin(array, (0.0, 1.0)) & ~np.isnan(array)
+    if bad.any():
+        raise StatsInputError(f"{name} must hold 0/1 (or True/False) answers; "
+                              f"{int(bad.sum())} are not, e.g. {shown(array[bad][0])}")
+
+
+def as_successes(values: Any, name: str) -> tuple[int, int, int]:
+    """``(successes, n, missing)`` from 0/1 answers, a count table or a tuple (x, n)."""
+    if isinstance(values, tuple) and len(values) == 2:
+        x, n = values
+        ok = all(isinstance(v, (int, np.integer, float)) and not isinstance(v, bool)
+                 and float(v).is_integer() for v in (x, n))
+        if not ok or not 0 <= x <= n or n < 1:
+            raise StatsInputError(f"{name} as a tuple must be (successes, n) with whole "
+                                  f"numbers 0 <= successes <= n and n >= 1; got "
+                                  f"{shown(values)}")
+        return int(x), int(n), 0
+    array, missing = as_answers(values, name, min_n=1)
+    check_binary(array, name)
+    return int(array.sum()), int(array.size), missing

@@ -1,5 +1,5 @@
-"""Comparisons of two groups: proportions, means, ordinal answers, equivalence, and
-adjusting p-values for a family of tests.
+"""Comparisons of two groups: proportions, means, ordinal answers and equivalence
+(adjusting p-values for a family of tests is :mod:`cxresearch.stats._adjust`).
 
 Every comparison estimates ``b - a`` ("after minus before", "new minus old"): a positive
 estimate means ``b`` is higher. Each returns a :class:`~cxresearch.stats.Result` with the
@@ -13,7 +13,9 @@ Input: answers as a list, array or column (missing values are dropped and counte
 category counts (``value_counts()``, a ``{value: count}`` dict), which gives the same
 result as the answers it counts. Paired comparisons take the two answers of the same
 respondents in the same order; a pair with a missing side is dropped and counted in
-``extra["dropped_pairs"]``.
+``extra["dropped_pairs"]``. The readers are :func:`cxresearch.stats._check.as_answers`,
+:func:`~cxresearch.stats._check.as_pairs` and
+:func:`~cxresearch.stats._check.as_successes`.
 """
 
 from __future__ import annotations
@@ -26,71 +28,11 @@ import numpy as np
 import pandas as pd
 
 from . import _effects
-from ._check import (StatsInputError, _shown, _to_array, as_count_table, as_numbers,
-                     check_choice, check_level, is_count_table)
+from ._check import (StatsInputError, as_answers, as_pairs, as_successes, check_binary,
+                     check_choice, check_level, shown)
 from ._result import Result
 
-__all__ = ["adjust", "compare_means", "compare_ordinal", "compare_proportions",
-           "equivalence"]
-
-
-# -- reading the answers ------------------------------------------------------------------
-def _answers(values: Any, name: str, min_n: int) -> tuple[np.ndarray, int]:
-    """Finite numbers and how many answers were missing; a count table is expanded."""
-    if is_count_table(values):
-        table = as_count_table(values, name)
-        if (table != np.round(table)).any():
-            raise StatsInputError(f"{name}: a count table here needs whole counts; got "
-                                  f"{_shown(list(table.to_numpy()[:6]))}")
-        array = np.repeat(table.index.to_numpy(), table.to_numpy().astype(np.int64))
-        if array.size < min_n:
-            raise StatsInputError(f"{name} needs at least {min_n} answer(s); the count "
-                                  f"table holds {array.size}")
-        return array, 0
-    array = as_numbers(values, name, min_n=min_n)
-    return array, len(values) - array.size
-
-
-def _pairs(a: Any, b: Any, min_n: int) -> tuple[np.ndarray, np.ndarray, int]:
-    """Complete pairs (a_i, b_i) by position, and how many pairs had a side missing."""
-    for value, name in ((a, "a"), (b, "b")):
-        if is_count_table(value):
-            raise StatsInputError(f"{name}: a paired comparison needs each respondent's "
-                                  f"answers in order, not a table of counts")
-    x, y = _to_array(a, "a"), _to_array(b, "b")
-    if x.size != y.size:
-        raise StatsInputError(f"paired answers must line up one to one: a has {x.size} "
-                              f"answers and b has {y.size}")
-    if np.isinf(x).any() or np.isinf(y).any():
-        raise StatsInputError("a and b must not contain infinite values")
-    keep = ~(np.isnan(x) | np.isnan(y))
-    if keep.sum() < min_n:
-        raise StatsInputError(f"a paired comparison needs at least {min_n} complete "
-                              f"pair(s); got {int(keep.sum())} of {x.size}")
-    return x[keep], y[keep], int(x.size - keep.sum())
-
-
-def _check_binary(array: np.ndarray, name: str) -> None:
-    bad = ~np.isin(array, (0.0, 1.0)) & ~np.isnan(array)
-    if bad.any():
-        raise StatsInputError(f"{name} must hold 0/1 (or True/False) answers; "
-                              f"{int(bad.sum())} are not, e.g. {_shown(array[bad][0])}")
-
-
-def _successes(values: Any, name: str) -> tuple[int, int, int]:
-    """``(successes, n, missing)`` from 0/1 answers, a count table or a tuple (x, n)."""
-    if isinstance(values, tuple) and len(values) == 2:
-        x, n = values
-        ok = all(isinstance(v, (int, np.integer, float)) and not isinstance(v, bool)
-                 and float(v).is_integer() for v in (x, n))
-        if not ok or not 0 <= x <= n or n < 1:
-            raise StatsInputError(f"{name} as a tuple must be (successes, n) with whole "
-                                  f"numbers 0 <= successes <= n and n >= 1; got "
-                                  f"{_shown(values)}")
-        return int(x), int(n), 0
-    array, missing = _answers(values, name, min_n=1)
-    _check_binary(array, name)
-    return int(array.sum()), int(array.size), missing
+__all__ = ["compare_means", "compare_ordinal", "compare_proportions", "equivalence"]
 
 
 # -- proportions --------------------------------------------------------------------------
@@ -155,8 +97,8 @@ def compare_proportions(a: Any, b: Any = None, *, paired: bool = False,
         return _paired_proportions(a, b, level, method)
     if b is None:
         raise StatsInputError("compare_proportions needs two groups, a and b; b is None")
-    x_a, n_a, miss_a = _successes(a, "a")
-    x_b, n_b, miss_b = _successes(b, "b")
+    x_a, n_a, miss_a = as_successes(a, "a")
+    x_b, n_b, miss_b = as_successes(b, "b")
     p_a, p_b = x_a / n_a, x_b / n_b
     rd = _effects.risk_difference(x_a, n_a, x_b, n_b, level=level)
     pooled = (x_a + x_b) / (n_a + n_b)
@@ -190,11 +132,11 @@ def _paired_table(a: Any, b: Any) -> tuple[np.ndarray, int]:
         table = np.asarray(a.to_numpy() if isinstance(a, pd.DataFrame) else a, dtype=float)
         if table.shape != (2, 2) or (table < 0).any() or (table != np.round(table)).any():
             raise StatsInputError(f"a paired comparison with b=None needs a as a 2x2 "
-                                  f"table of counts (pd.crosstab(a, b)); got {_shown(a)}")
+                                  f"table of counts (pd.crosstab(a, b)); got {shown(a)}")
         return table.astype(np.int64), 0
-    x, y, dropped = _pairs(a, b, min_n=1)
-    _check_binary(x, "a")
-    _check_binary(y, "b")
+    x, y, dropped = as_pairs(a, b, min_n=1)
+    check_binary(x, "a")
+    check_binary(y, "b")
     table = np.array([[np.sum((x == i) & (y == j)) for j in (0, 1)] for i in (0, 1)])
     return table, dropped
 
@@ -282,7 +224,7 @@ def compare_means(a: Any, b: Any, *, paired: bool = False, equal_var: bool = Fal
 
     level = check_level(level)
     if paired:
-        x, y, dropped = _pairs(a, b, min_n=2)
+        x, y, dropped = as_pairs(a, b, min_n=2)
         diff = y - x
         if np.ptp(diff) == 0:
             raise StatsInputError(f"a and b: every pair differs by the same amount "
@@ -302,8 +244,8 @@ def compare_means(a: Any, b: Any, *, paired: bool = False, equal_var: bool = Fal
             effect=effect,
             extra={"mean_a": float(x.mean()), "mean_b": float(y.mean()),
                    "sd_diff": sd, "n_pairs": n, "dropped_pairs": dropped})
-    x, miss_a = _answers(a, "a", min_n=2)
-    y, miss_b = _answers(b, "b", min_n=2)
+    x, miss_a = as_answers(a, "a", min_n=2)
+    y, miss_b = as_answers(b, "b", min_n=2)
     sd_a, sd_b = float(np.std(x, ddof=1)), float(np.std(y, ddof=1))
     if sd_a == 0 and sd_b == 0:
         raise StatsInputError(f"a and b each hold one value repeated ({x[0]:g} and "
@@ -347,11 +289,11 @@ def _two_groups(data: pd.DataFrame, outcome: str, group: str,
     if levels is None:
         if len(found) != 2:
             raise StatsInputError(f"group={group!r} must have exactly two levels (or pass "
-                                  f"levels=(a, b)); it has {len(found)}: {_shown(found)}")
+                                  f"levels=(a, b)); it has {len(found)}: {shown(found)}")
         levels = found
     if len(levels) != 2 or any(level not in found for level in levels):
         raise StatsInputError(f"levels must name two levels of {group!r} (a first, then "
-                              f"b); got {_shown(levels)}, the column has {_shown(found)}")
+                              f"b); got {shown(levels)}, the column has {shown(found)}")
     rows = data[data[group].isin(levels)]
     return rows, levels[0], levels[1], len(data) - len(rows)
 
@@ -427,8 +369,8 @@ def compare_ordinal(a: Any = None, b: Any = None, *, data: pd.DataFrame | None =
         if a is None or b is None:
             raise StatsInputError("compare_ordinal needs two groups a and b, or data= "
                                   "with outcome= and group=")
-        x, miss_a = _answers(a, "a", min_n=2)
-        y, miss_b = _answers(b, "b", min_n=2)
+        x, miss_a = as_answers(a, "a", min_n=2)
+        y, miss_b = as_answers(b, "b", min_n=2)
         return _rank_compare(x, y, level, {"missing_a": miss_a, "missing_b": miss_b})
     if a is not None or b is not None:
         raise StatsInputError("pass either a and b, or data= with outcome= and group=, "
@@ -437,8 +379,8 @@ def compare_ordinal(a: Any = None, b: Any = None, *, data: pd.DataFrame | None =
         raise StatsInputError("with data=, name the columns: outcome=... and group=...")
     rows, level_a, level_b, other = _two_groups(data, outcome, group, levels)
     if not covariates:
-        x, miss_a = _answers(rows.loc[rows[group] == level_a, outcome], outcome, min_n=2)
-        y, miss_b = _answers(rows.loc[rows[group] == level_b, outcome], outcome, min_n=2)
+        x, miss_a = as_answers(rows.loc[rows[group] == level_a, outcome], outcome, min_n=2)
+        y, miss_b = as_answers(rows.loc[rows[group] == level_b, outcome], outcome, min_n=2)
         return _rank_compare(x, y, level, {"missing_a": miss_a, "missing_b": miss_b,
                                            "a": level_a, "b": level_b,
                                            "other_groups_dropped": other})
@@ -474,7 +416,7 @@ def _proportional_odds(rows: pd.DataFrame, outcome: str, group: str, level_a: An
                        other: int) -> Result:
     missing = [c for c in covariates if c not in rows.columns]
     if missing:
-        raise StatsInputError(f"covariates {_shown(missing)} are not columns of data; "
+        raise StatsInputError(f"covariates {shown(missing)} are not columns of data; "
                               f"columns: {', '.join(map(str, rows.columns[:12]))}")
     if group in covariates or outcome in covariates:
         raise StatsInputError("covariates must not repeat the outcome or group column")
@@ -486,7 +428,7 @@ def _proportional_odds(rows: pd.DataFrame, outcome: str, group: str, level_a: An
                                   f"it ordered or numeric so the categories have an order")
         y = y.cat.remove_unused_categories()
     else:
-        numbers = _answers(y, outcome, min_n=2)[0]
+        numbers = as_answers(y, outcome, min_n=2)[0]
         y = pd.Series(pd.Categorical(numbers, categories=np.unique(numbers), ordered=True),
                       index=used.index)
     if len(y.cat.categories) < 2:
@@ -518,14 +460,14 @@ def _margins(margin: Any) -> tuple[float, float]:
         if not float(margin) > 0:
             raise StatsInputError(f"margin must be a positive number (the smallest "
                                   f"difference that matters) or (low, high); got "
-                                  f"{_shown(margin)}")
+                                  f"{shown(margin)}")
         return -float(margin), float(margin)
     if isinstance(margin, (tuple, list)) and len(margin) == 2:
         low, high = (float(v) for v in margin)
         if low < high and low <= 0 <= high:
             return low, high
     raise StatsInputError(f"margin must be a positive number or (low, high) with low < 0 "
-                          f"< high; got {_shown(margin)}")
+                          f"< high; got {shown(margin)}")
 
 
 def equivalence(a: Any, b: Any, *, margin: float | tuple[float, float],
@@ -590,11 +532,11 @@ def equivalence(a: Any, b: Any, *, margin: float | tuple[float, float],
 
     diff = compare_means(a, b, paired=paired, equal_var=equal_var, level=inner)
     if paired:
-        x, y, _ = _pairs(a, b, min_n=2)
+        x, y, _ = as_pairs(a, b, min_n=2)
         p, lower, upper = ttost_paired(y, x, low, high)
     else:
-        x, _ = _answers(a, "a", min_n=2)
-        y, _ = _answers(b, "b", min_n=2)
+        x, _ = as_answers(a, "a", min_n=2)
+        y, _ = as_answers(b, "b", min_n=2)
         p, lower, upper = ttost_ind(y, x, low, high,
                                     usevar="pooled" if equal_var else "unequal")
     worse = lower if lower[1] >= upper[1] else upper
@@ -625,8 +567,8 @@ def _equivalence_proportions(a: Any, b: Any, low: float, high: float, alpha: flo
         raise StatsInputError("equivalence of paired proportions is not available; use "
                               "compare_proportions(paired=True) and compare its interval "
                               "with the margin")
-    x_a, n_a, miss_a = _successes(a, "a")
-    x_b, n_b, miss_b = _successes(b, "b")
+    x_a, n_a, miss_a = as_successes(a, "a")
+    x_b, n_b, miss_b = as_successes(b, "b")
     res = tost_proportions_2indep(x_b, n_b, x_a, n_a, low, high, method="score")
     ci = confint_proportions_2indep(x_b, n_b, x_a, n_a, method="score", compare="diff",
                                     alpha=2 * alpha)
@@ -644,69 +586,3 @@ def _equivalence_proportions(a: Any, b: Any, low: float, high: float, alpha: flo
         extra={"p_a": x_a / n_a, "p_b": x_b / n_b, "n_a": n_a, "n_b": n_b,
                "missing_a": miss_a, "missing_b": miss_b,
                **_tost_extra(float(res.pvalue), lower_t, upper_t, low, high, alpha)})
-
-
-# -- multiple testing ---------------------------------------------------------------------
-_ADJUST = {"holm": "holm", "bonferroni": "bonferroni", "hommel": "hommel",
-           "fdr_bh": "fdr_bh", "bh": "fdr_bh", "fdr": "fdr_bh", "fdr_by": "fdr_by",
-           "by": "fdr_by", "hochberg": "simes-hochberg", "simes-hochberg": "simes-hochberg",
-           "sidak": "sidak", "holm-sidak": "holm-sidak", "none": "none"}
-ADJUST_METHODS = tuple(_ADJUST)
-
-
-def adjust(p_values: Any, method: str = "holm") -> Any:
-    """Adjust a family of p-values for multiple testing.
-
-    Parameters
-    ----------
-    p_values : list, tuple, array or Series of float
-        The family. Missing values (NaN, None) stay missing and do not count in the
-        family size: they are tests that were not run.
-    method : str
-        ``"holm"`` (default), ``"bonferroni"``, ``"hommel"``, ``"hochberg"``,
-        ``"fdr_bh"`` (Benjamini-Hochberg; also ``"BH"``, ``"fdr"``), ``"fdr_by"``
-        (Benjamini-Yekutieli; also ``"BY"``), ``"sidak"``, ``"holm-sidak"`` or
-        ``"none"``; case does not matter, and R's ``p.adjust`` names work.
-
-    Returns
-    -------
-    Same type and shape as ``p_values``
-        A list for a list or tuple, an array for an array, a Series with the same
-        index for a Series.
-
-    Notes
-    -----
-    ``statsmodels.stats.multitest.multipletests`` on the non-missing p-values. Checked
-    against R's ``p.adjust`` with an ``NA`` in the family, which R also leaves out of
-    ``n`` (``tests/r/compare.R``).
-
-    Examples
-    --------
-    >>> adjust([0.01, 0.04, None, 0.03, 0.005, 0.2], "holm")
-    [0.04, 0.09, nan, 0.09, 0.025, 0.2]
-    """
-    from statsmodels.stats.multitest import multipletests
-
-    if not isinstance(method, str):
-        check_choice("method", method, ADJUST_METHODS)
-    chosen = _ADJUST.get(method.lower())
-    if chosen is None:
-        check_choice("method", method, ADJUST_METHODS)
-    if isinstance(p_values, (str, bytes, dict)) or np.isscalar(p_values) \
-            or p_values is None:
-        raise StatsInputError(f"p_values must be a list, array or Series of p-values; got "
-                              f"{_shown(p_values)}")
-    shape = np.shape(p_values)
-    flat = _to_array(np.ravel(np.asarray(p_values, dtype=object)), "p_values")
-    present = ~np.isnan(flat)
-    if ((flat[present] < 0) | (flat[present] > 1)).any():
-        bad = flat[present][(flat[present] < 0) | (flat[present] > 1)][0]
-        raise StatsInputError(f"p_values must lie between 0 and 1; got {bad!r}")
-    out = flat.copy()
-    if present.any() and chosen != "none":
-        out[present] = multipletests(flat[present], method=chosen)[1]
-    if isinstance(p_values, pd.Series):
-        return pd.Series(out, index=p_values.index, name=p_values.name)
-    if isinstance(p_values, np.ndarray):
-        return out.reshape(shape)
-    return [float(v) for v in out]

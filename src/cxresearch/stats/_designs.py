@@ -23,7 +23,7 @@ from typing import Any, Hashable, Sequence
 import numpy as np
 import pandas as pd
 
-from ._check import StatsInputError, _shown, as_numbers, check_choice, check_level
+from ._check import StatsInputError, as_numbers, check_choice, check_level, shown
 from ._result import Result
 
 __all__ = ["did", "its", "FEW_CLUSTERS", "SEASONAL"]
@@ -51,9 +51,9 @@ def _frame(data: Any) -> pd.DataFrame:
 def _need_columns(data: pd.DataFrame, wanted: dict[str, Hashable]) -> None:
     missing = [f"{arg}={col!r}" for arg, col in wanted.items() if col not in data.columns]
     if missing:
-        shown = ", ".join(map(repr, list(data.columns)[:12]))
+        listed = ", ".join(map(repr, list(data.columns)[:12]))
         raise StatsInputError(f"data has no column for {', '.join(missing)}; its columns "
-                              f"are {shown}")
+                              f"are {listed}")
 
 
 def _complete(data: pd.DataFrame, columns: Sequence[Hashable]) -> tuple[pd.DataFrame, int]:
@@ -112,17 +112,17 @@ def _indicator(data: pd.DataFrame, spec: Any, arg: str,
     except TypeError:
         pass
     if len(levels) < 2:
-        only = _shown(levels[0]) if levels else "none"
+        only = shown(levels[0]) if levels else "none"
         raise StatsInputError(f"{arg} (column {column!r}) has only one level ({only}); "
                               f"difference-in-differences needs {one} and {zero} rows")
     if len(levels) > 2:
         raise StatsInputError(
             f"{arg} (column {column!r}) must have two levels ({one} and {zero}); it has "
-            f"{len(levels)}: {_shown(levels)}")
+            f"{len(levels)}: {shown(levels)}")
     if level is not None:
         if level not in levels:
             raise StatsInputError(f"{arg}: level {level!r} is not in column {column!r}, "
-                                  f"whose levels are {_shown(levels)}")
+                                  f"whose levels are {shown(levels)}")
         other = levels[1] if levels[0] == level else levels[0]
         return (values == level).to_numpy(dtype="float64"), column, level, other
     numeric = all(isinstance(v, (bool, int, float, np.bool_, np.integer, np.floating))
@@ -275,7 +275,7 @@ def did(data: pd.DataFrame, outcome: Hashable, treated: Any, post: Any,
         g = len(uniques)
         if g < 2:
             raise StatsInputError(f"cluster (column {cluster!r}) has one level only "
-                                  f"({_shown(uniques[0])}); it needs at least two clusters")
+                                  f"({shown(uniques[0])}); it needs at least two clusters")
         g_treated = int(pd.Series(d_t).groupby(groups).max().sum())
         res = _fit(y, x, names, cov_type="cluster", cov_kwds={"groups": groups})
         method = (f"OLS with cluster-robust standard errors (CR1, {g} clusters of "
@@ -394,7 +394,7 @@ def _clock(values: pd.Series, column: Hashable) -> tuple[np.ndarray, _Clock]:
             except (ValueError, TypeError):
                 bad = values[converted.isna()].iloc[0]
                 raise StatsInputError(f"{arg} must hold dates or whole-number periods; "
-                                      f"could not read {_shown(bad)} as either") from None
+                                      f"could not read {shown(bad)} as either") from None
     if dates is not None:
         if dates.tz is not None:
             dates = dates.tz_localize(None)
@@ -432,9 +432,9 @@ def _clock(values: pd.Series, column: Hashable) -> tuple[np.ndarray, _Clock]:
             f"Aggregate first, e.g. data.groupby({column!r}, as_index=False).mean()")
     step = int(round(diffs.min()))
     if np.any(np.mod(np.round(diffs), step) != 0):
-        shown = sorted({int(round(d)) for d in diffs})[:6]
+        spacings = sorted({int(round(d)) for d in diffs})[:6]
         raise StatsInputError(
-            f"{arg}: cannot infer the frequency of the series: periods are {shown} "
+            f"{arg}: cannot infer the frequency of the series: periods are {spacings} "
             f"{base}s apart, not multiples of one step; give a regular series (one row "
             f"per day, week, month or period)")
     return order, _Clock("date" if dates is not None else "integer", base, step, origin,
@@ -531,18 +531,18 @@ def its(data: pd.DataFrame, time: Hashable, outcome: Hashable, intervention: Any
     except (ValueError, TypeError, OverflowError):
         kind = "a date such as '2024-07-01'" if clock.kind == "date" else "a period number"
         raise StatsInputError(f"intervention must be {kind}, like the time column "
-                              f"{time!r}; got {_shown(intervention)}") from None
+                              f"{time!r}; got {shown(intervention)}") from None
     t0 = math.floor(where + 1e-9)
     if not 0 < t0 <= t[-1]:
         raise StatsInputError(
-            f"intervention {_shown(intervention)} is outside the series' range: it must "
+            f"intervention {shown(intervention)} is outside the series' range: it must "
             f"fall after the first period ({first}) and no later than the last ({last})")
     post = (t >= t0).astype("float64")
     n_after = int(post.sum())
     n_before = n - n_after
     if min(n_before, n_after) < 2:
         raise StatsInputError(
-            f"intervention {_shown(intervention)} leaves {n_before} period(s) before and "
+            f"intervention {shown(intervention)} leaves {n_before} period(s) before and "
             f"{n_after} after; segmented regression needs at least 2 on each side "
             f"(series {first} to {last})")
     x = [np.ones(n), t, post, (t - t0) * post]
@@ -561,7 +561,7 @@ def its(data: pd.DataFrame, time: Hashable, outcome: Hashable, intervention: Any
     elif isinstance(maxlags, bool) or not isinstance(maxlags, (int, np.integer)) \
             or not 0 <= maxlags < n:
         raise StatsInputError(f"maxlags must be a whole number from 0 to {n - 1} (the "
-                              f"series has {n} periods); got {_shown(maxlags)}")
+                              f"series has {n} periods); got {shown(maxlags)}")
     else:
         lags = int(maxlags)
     res = _fit(y, design, names, cov_type="HAC",

@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from typing import Any, Callable, Mapping, Sequence
 
-from ._check import StatsInputError, _shown, check_choice
+from ._check import StatsInputError, check_choice, shown
 from ._result import Result
 
 __all__ = ["sample_size", "mde", "METRICS", "DESIGNS", "DEFAULT_SHARES"]
@@ -54,7 +54,7 @@ def _number(name: str, value: Any, *, low: float, high: float = math.inf,
         hi = "" if math.isinf(high) else \
             f" and {'below' if open_high else 'at most'} {high:g}"
         raise StatsInputError(f"{name} must be a number {lo}{hi}{hint}; "
-                              f"got {_shown(value)}")
+                              f"got {shown(value)}")
     return float(value)
 
 
@@ -66,10 +66,10 @@ def _shares(shares: Any) -> tuple[float, float]:
             shares = (shares["promoters"], shares["detractors"])
         except KeyError:
             raise StatsInputError(f"shares as a mapping needs the keys 'promoters' and "
-                                  f"'detractors'; got {_shown(list(shares))}") from None
+                                  f"'detractors'; got {shown(list(shares))}") from None
     if isinstance(shares, str) or not isinstance(shares, Sequence) or len(shares) != 2:
         raise StatsInputError(f"shares must be (promoters, detractors), two proportions, "
-                              f"e.g. (0.4, 0.2); got {_shown(shares)}")
+                              f"e.g. (0.4, 0.2); got {shown(shares)}")
     pro = _number("shares[0] (promoters)", shares[0], low=0, high=1, open_low=False,
                   open_high=False)
     det = _number("shares[1] (detractors)", shares[1], low=0, high=1, open_low=False,
@@ -203,8 +203,9 @@ class _Plan:
         extra = {} if paired_t else {"ratio": ratio}
 
         def short(es: float) -> float:
-            return float(model.power(es, n, self.alpha, alternative="two-sided",
-                                     **extra)) - self.power
+            reached = float(model.power(es, n, self.alpha, alternative="two-sided", **extra))
+            # the noncentral t underflows to NaN far beyond the root, where power is 1
+            return (1.0 if math.isnan(reached) else reached) - self.power
 
         top = 1.0
         while short(top) < 0:  # widen until the bracket holds the root

@@ -22,7 +22,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from ._check import StatsInputError, _shown, _to_array, check_choice, check_level
+from ._check import StatsInputError, check_choice, check_level, shown, to_array
 from ._result import Result
 
 __all__ = ["cronbach_alpha", "item_analysis", "mcdonald_omega"]
@@ -38,16 +38,16 @@ def _item_column(column: pd.Series, label: str) -> np.ndarray:
         categories = pd.Series(column.cat.categories)
         numeric = pd.to_numeric(categories, errors="coerce")
         if numeric.notna().all():
-            return _to_array(column, label)
+            return to_array(column, label)
         if column.cat.ordered:
             codes = column.cat.codes.to_numpy().astype("float64")
             codes[codes < 0] = np.nan
             return codes + 1.0
         raise StatsInputError(
             f"{label} is an unordered categorical with labels "
-            f"{_shown(list(categories[:4]))}; reliability needs scores: recode it to "
+            f"{shown(list(categories[:4]))}; reliability needs scores: recode it to "
             f"numbers or make it an ordered categorical")
-    return _to_array(column, label)
+    return to_array(column, label)
 
 
 def _read_items(items: Any, *, min_rows: int = 2) -> pd.DataFrame:
@@ -56,7 +56,7 @@ def _read_items(items: Any, *, min_rows: int = 2) -> pd.DataFrame:
         items = pd.DataFrame(items, columns=[f"item{i + 1}" for i in range(items.shape[1])])
     if not isinstance(items, pd.DataFrame):
         raise StatsInputError(f"items must be a table (DataFrame) with one column per item "
-                              f"and one row per respondent, not {_shown(items)}")
+                              f"and one row per respondent, not {shown(items)}")
     if items.shape[1] < 2:
         raise StatsInputError(
             f"items needs at least 2 item columns; got {items.shape[1]} "
@@ -367,7 +367,7 @@ def mcdonald_omega(items: Any, *, level: float = 0.95, n_boot: int = 1000,
     level = check_level(level)
     if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 0:
         raise StatsInputError(f"n_boot must be a whole number of at least 0; got "
-                              f"{_shown(n_boot)}")
+                              f"{shown(n_boot)}")
     frame = _read_items(items)
     _check_variance(frame, "")
     complete = frame.dropna()

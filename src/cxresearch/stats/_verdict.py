@@ -35,6 +35,9 @@ import pandas as pd
 
 from ._check import StatsInputError, check_choice, check_level
 from ._result import Result
+from ._verdict_data import (_column, _frame_of, _group_value, _label, _levels, _numeric,
+                            _pick_metric, _question, _sesoi, _top_values)
+from ._verdict_text import _PERIOD_NL, _SCALE, _TEXT, _UNIT
 
 __all__ = ["CONCLUSIONS", "METRICS", "Caveat", "Verdict", "compare", "compare_all", "conclude",
            "verdict_table"]
@@ -46,112 +49,6 @@ CONCLUSIONS = ("clear_improvement", "improvement", "small_improvement",
                "no_meaningful_change", "inconclusive", "small_decline", "decline",
                "clear_decline")
 """Every conclusion a :class:`Verdict` can reach, best first."""
-
-_UNIT = {  # (en, nl) per metric; proportions are shown in percentage points
-    "nps": ("points", "punten"),
-    "mean": ("points on the scale", "punten op de schaal"),
-    "proportion": ("percentage points", "procentpunten"),
-    "top_box": ("percentage points", "procentpunten"),
-    "ordinal": ("(rank-biserial correlation)", "(rangbiseriële correlatie)"),
-    "did": ("points on the scale", "punten op de schaal"),
-}
-_SCALE = {"proportion": 100.0, "top_box": 100.0}
-
-_TEXT: dict[str, tuple[str, str]] = {
-    "headline": ("{label}: {a_name} {a_value}, {b_name} {b_value}. The difference is "
-                 "{estimate} {unit} ({level}% interval {low} to {high}{p}).",
-                 "{label}: {a_name} {a_value}, {b_name} {b_value}. Het verschil is "
-                 "{estimate} {unit} ({level}%-interval {low} tot {high}{p})."),
-    "headline_did": ("{label}: the change in the improved group minus the change in the "
-                     "comparison group is {estimate} {unit} ({level}% interval {low} to "
-                     "{high}{p}).",
-                     "{label}: de verandering in de verbeterde groep min die in de "
-                     "vergelijkingsgroep is {estimate} {unit} ({level}%-interval {low} tot "
-                     "{high}{p})."),
-    "clear_improvement": ("This is an improvement, and it clears the smallest change "
-                          "that matters ({sesoi} {unit}).",
-                          "Dit is een verbetering, en groter dan de kleinste verandering "
-                          "die ertoe doet ({sesoi} {unit})."),
-    "improvement": ("This is an improvement, but it may be smaller than the smallest "
-                    "change that matters ({sesoi} {unit}).",
-                    "Dit is een verbetering, maar mogelijk kleiner dan de kleinste "
-                    "verandering die ertoe doet ({sesoi} {unit})."),
-    "small_improvement": ("This is an improvement, but smaller than the smallest change "
-                          "that matters ({sesoi} {unit}): real, yet too small to matter.",
-                          "Dit is een verbetering, maar kleiner dan de kleinste "
-                          "verandering die ertoe doet ({sesoi} {unit}): echt, maar te "
-                          "klein om ertoe te doen."),
-    "no_meaningful_change": ("No change that matters: the whole interval lies within "
-                             "±{sesoi} {unit}.",
-                             "Geen verandering die ertoe doet: het hele interval ligt "
-                             "binnen ±{sesoi} {unit}."),
-    "inconclusive": ("The data cannot tell whether it got better or worse: the interval "
-                     "holds both.",
-                     "De gegevens laten niet zien of het beter of slechter werd: het "
-                     "interval bevat beide."),
-    "inconclusive_sesoi": ("The data cannot tell yet: the interval holds no change as "
-                           "well as a change that matters ({sesoi} {unit}).",
-                           "De gegevens laten het nog niet zien: het interval bevat zowel "
-                           "geen verandering als een verandering die ertoe doet "
-                           "({sesoi} {unit})."),
-    "small_decline": ("This is a decline, but smaller than the smallest change that "
-                      "matters ({sesoi} {unit}).",
-                      "Dit is een achteruitgang, maar kleiner dan de kleinste verandering "
-                      "die ertoe doet ({sesoi} {unit})."),
-    "decline": ("This is a decline; it may be smaller than the smallest change that "
-                "matters ({sesoi} {unit}).",
-                "Dit is een achteruitgang; mogelijk kleiner dan de kleinste verandering "
-                "die ertoe doet ({sesoi} {unit})."),
-    "clear_decline": ("This is a decline, at least as large as the smallest change that "
-                      "matters ({sesoi} {unit}).",
-                      "Dit is een achteruitgang, minstens zo groot als de kleinste "
-                      "verandering die ertoe doet ({sesoi} {unit})."),
-    "improvement_no_sesoi": ("This is an improvement. No smallest change that matters "
-                             "was set, so this verdict does not say whether it matters.",
-                             "Dit is een verbetering. Er is geen kleinste verandering "
-                             "die ertoe doet vastgelegd, dus dit oordeel zegt niet of ze "
-                             "ertoe doet."),
-    "decline_no_sesoi": ("This is a decline. No smallest change that matters was set, so "
-                         "this verdict does not say whether it matters.",
-                         "Dit is een achteruitgang. Er is geen kleinste verandering die "
-                         "ertoe doet vastgelegd, dus dit oordeel zegt niet of ze ertoe "
-                         "doet."),
-    "caveats": ("Keep in mind:", "Let op:"),
-    "small_n": ("small groups (n = {n_a} and {n_b}): the interval is wide and rests more "
-                "on the test's assumptions",
-                "kleine groepen (n = {n_a} en {n_b}): het interval is breed en leunt meer "
-                "op de aannames van de toets"),
-    "unequal": ("the groups differ a lot in size ({n_a} and {n_b})",
-                "de groepen verschillen sterk in grootte ({n_a} en {n_b})"),
-    "missing": ("{share}% of respondents did not answer this question; if they differ "
-                "from those who did, so may the result",
-                "{share}% van de respondenten beantwoordde deze vraag niet; als zij "
-                "verschillen van wie wel antwoordde, kan de uitkomst dat ook doen"),
-    "panel": ("{overlap} respondents answered in both groups; they were treated as "
-              "independent, which makes the interval somewhat wider than needed",
-              "{overlap} respondenten antwoordden in beide groepen; ze zijn als "
-              "onafhankelijk behandeld, waardoor het interval iets breder is dan nodig"),
-    "paired": ("the same {n} respondents answered twice; the comparison is paired",
-               "dezelfde {n} respondenten antwoordden twee keer; de vergelijking is "
-               "gepaard"),
-    "rank_disagrees": ("a rank-based test, which does not treat the scale as numbers, "
-                       "comes to a different conclusion (p {p_rank})",
-                       "een toets op rangordes, die de schaal niet als getallen "
-                       "behandelt, komt tot een andere conclusie (p {p_rank})"),
-    "many_tests": ("this is one of {k} comparisons; adjusted for that ({method}), "
-                   "p {p_adj}",
-                   "dit is een van {k} vergelijkingen; daarvoor gecorrigeerd ({method}) is "
-                   "p {p_adj}"),
-    "few_clusters": ("only {clusters} clusters: cluster-robust intervals are unreliable "
-                     "with fewer than about 30",
-                     "maar {clusters} clusters: clusterrobuuste intervallen zijn "
-                     "onbetrouwbaar bij minder dan ongeveer 30"),
-    "parallel_trends": ("the comparison assumes both groups would have changed alike "
-                        "without the improvement (parallel trends)",
-                        "de vergelijking neemt aan dat beide groepen zonder de verbetering "
-                        "gelijk waren veranderd (parallelle trends)"),
-}
-
 
 def _t(key: str, lang: str, **values: Any) -> str:
     en, nl = _TEXT[key]
@@ -183,8 +80,16 @@ class Caveat:
     values: dict[str, Any] = field(default_factory=dict)
 
     def text(self, lang: str = "en") -> str:
-        values = {k: (_p_text(v, lang)[4:] if k.startswith("p_") else v)
-                  for k, v in self.values.items()}  # p-values: "= 0.032", "< 0.001"
+        values: dict[str, Any] = {}
+        for k, v in self.values.items():
+            if k.startswith("p_"):  # p-values: "= 0.032", "< 0.001"
+                values[k] = _p_text(v, lang)[4:]
+            elif isinstance(v, float):
+                values[k] = _fmt(v, lang, 3)
+            elif k == "unit" and lang == "nl":
+                values[k] = _PERIOD_NL.get(v, v)
+            else:
+                values[k] = v
         return _t(self.key, lang, **values)
 
 
@@ -203,7 +108,8 @@ class Verdict:
     metric : str
         ``nps``, ``mean``, ``proportion``, ``top_box``, ``ordinal`` or ``did``.
     label : str
-        What was compared, as the reader knows it (question label or column).
+        What was compared, as the reader knows it (question label or column); the Dutch
+        label is ``label_nl`` (see :meth:`label_in`).
     groups : tuple
         ``(before, after)`` names with their own estimates, as ``(name, value)``.
     sesoi : float or None
@@ -228,6 +134,11 @@ class Verdict:
     caveats: tuple[Caveat, ...] = ()
     rule: str = ""
     p_adjusted: float | None = None
+    label_nl: str | None = None
+
+    def label_in(self, lang: str) -> str:
+        """The outcome's name in ``lang`` (the question's Dutch label for ``"nl"``)."""
+        return self.label_nl if lang == "nl" and self.label_nl else self.label
 
     # -- the result protocol, from the comparison --------------------------------------
     @property
@@ -271,19 +182,23 @@ class Verdict:
         clears the smallest effect that matters, and the caveats."""
         check_choice("lang", lang, ("en", "nl"))
         unit = _UNIT.get(self.metric, ("", ""))[1 if lang == "nl" else 0]
-        digits = 2 if self.metric in ("mean", "did", "ordinal") else 1
-        common = {"label": self.label, "unit": unit, "level": round(self.level * 100),
+        digits = 2 if self.metric in ("mean", "did", "its", "ordinal") else 1
+        common = {"label": self.label_in(lang), "unit": unit,
+                  "level": round(self.level * 100),
                   "estimate": _fmt(self._shown(self.estimate), lang, digits),
                   "low": _fmt(self._shown(self.ci_low), lang, digits),
                   "high": _fmt(self._shown(self.ci_high), lang, digits),
                   "p": _p_text(self.p_value, lang)}
         if self.groups is None:
-            parts = [_t("headline_did", lang, **common)]
+            parts = [_t("headline_its" if self.metric == "its" else "headline_did", lang,
+                        **common)]
         else:
             (a_name, a_value), (b_name, b_value) = self.groups
+            percent = "%" if self.metric in _SCALE else ""
             parts = [_t("headline", lang, a_name=a_name, b_name=b_name,
-                        a_value=_fmt(self._shown(a_value), lang, digits),
-                        b_value=_fmt(self._shown(b_value), lang, digits), **common)]
+                        a_value=_fmt(self._shown(a_value), lang, digits) + percent,
+                        b_value=_fmt(self._shown(b_value), lang, digits) + percent,
+                        **common)]
         sesoi = _fmt(self._shown(self.sesoi), lang, digits) if self.sesoi is not None else ""
         key = self.conclusion
         if self.sesoi is None and key in ("improvement", "decline"):
@@ -303,7 +218,7 @@ class Verdict:
         """One tidy row: the result's columns, then ``conclusion``, ``sesoi``,
         ``p_adjusted``, ``verdict_en`` and ``verdict_nl``."""
         row = self.result.to_dict()
-        row.update({"label": self.label, "metric": self.metric,
+        row.update({"label": self.label, "label_nl": self.label_nl, "metric": self.metric,
                     "conclusion": self.conclusion, "sesoi": self.sesoi,
                     "p_adjusted": self.p_adjusted, "rule": self.rule,
                     "verdict_en": self.verdict("en"), "verdict_nl": self.verdict("nl")})
@@ -351,162 +266,14 @@ def conclude(low: float, high: float, sesoi: float | None,
     return "inconclusive"
 
 
-# -- reading the data -----------------------------------------------------------------------
-_METRIC_OF_ITEM = {"nps": "nps", "enps": "nps", "csat": "top_box"}
-
-
-def _frame_of(data: Any) -> tuple[pd.DataFrame, Any]:
-    """The DataFrame and, for :class:`~cxresearch.data.Responses`, the responses."""
-    if isinstance(data, pd.DataFrame):
-        return data, None
-    frame = getattr(data, "data", None)
-    if isinstance(frame, pd.DataFrame) and hasattr(data, "survey"):
-        return frame, data
-    raise StatsInputError(f"data must be a DataFrame or Responses, not "
-                          f"{type(data).__name__}")
-
-
-def _column(frame: pd.DataFrame, name: Any, argument: str) -> pd.Series:
-    if not isinstance(name, str) or name not in frame.columns:
-        shown = ", ".join(map(str, list(frame.columns)[:12]))
-        raise StatsInputError(f"{argument}={name!r} is not a column of data; columns: "
-                              f"{shown}{', ...' if frame.shape[1] > 12 else ''}")
-    return frame[name]
-
-
-def _numeric(series: pd.Series, argument: str) -> pd.Series:
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        categories = pd.to_numeric(pd.Series(series.cat.categories), errors="coerce")
-        if categories.isna().any():
-            raise StatsInputError(
-                f"{argument} '{series.name}' holds categories that are not numbers "
-                f"({', '.join(map(str, series.cat.categories[:5]))}); compare a scale, a "
-                "rating, a number or a 0/1 column, or recode the choices first")
-        return pd.Series(categories.to_numpy(dtype="float64")[series.cat.codes.to_numpy()],
-                         index=series.index).where(series.notna().to_numpy())
-    if pd.api.types.is_bool_dtype(series.dtype):
-        return series.astype("float64")
-    converted = pd.to_numeric(series, errors="coerce")
-    bad = converted.isna() & series.notna()
-    if bad.any():
-        raise StatsInputError(f"{argument} '{series.name}' must hold numbers; e.g. "
-                              f"{series[bad].iloc[0]!r} is not one")
-    return converted.astype("float64")
-
-
-def _question(responses: Any, outcome: str) -> Any:
-    if responses is None:
-        return None
-    for q in responses.survey.questions():
-        if outcome in q.field_ids():
-            return q
-    return None
-
-
-def _label(responses: Any, outcome: str, label: str | None, lang: str = "en") -> str:
-    if label:
-        return label
-    q = _question(responses, outcome)
-    if q is not None and q.type != "likert_matrix":
-        text = q.label.get(lang) or next(iter(q.label.values()), "")
-        if text:
-            return f"{text.strip()} ({outcome})"
-    return outcome
-
-
-def _pick_metric(metric: str, values: pd.Series, question: Any) -> tuple[str, str]:
-    """The metric, and the rule that chose it."""
-    if metric != "auto":
-        return metric, f"metric '{metric}' as asked"
-    item_metric = getattr(question, "metric", None)
-    if item_metric in _METRIC_OF_ITEM:
-        chosen = _METRIC_OF_ITEM[item_metric]
-        return chosen, f"item bank metric '{item_metric}' is reported as {chosen}"
-    distinct = set(values.dropna().unique())
-    if distinct <= {0.0, 1.0}:
-        return "proportion", "answers are 0/1: a difference in proportions"
-    return "mean", "a scale or number: a difference in means (Welch)"
-
-
-def _levels(series: pd.Series, before: Any, after: Any, argument: str) -> tuple[Any, Any]:
-    present = list(pd.unique(series.dropna()))
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        present = [c for c in series.cat.categories if c in set(present)]
-    else:
-        try:
-            present = sorted(present)
-        except TypeError:
-            pass
-    if before is not None or after is not None:
-        for name, value in (("before", before), ("after", after)):
-            if value not in present:
-                raise StatsInputError(f"{name}={value!r} is not a value of {argument} "
-                                      f"'{series.name}'; its values: "
-                                      f"{', '.join(map(repr, present[:10]))}")
-        if before is None or after is None:
-            raise StatsInputError("give both before= and after= (or neither)")
-        return before, after
-    if len(present) != 2:
-        raise StatsInputError(
-            f"{argument} '{series.name}' must have exactly two values to compare, or say "
-            f"which two with before= and after=; it has {len(present)}: "
-            f"{', '.join(map(repr, present[:10]))}")
-    return present[0], present[1]
-
-
-def _group_value(metric: str, values: np.ndarray) -> float:
-    from . import nps
-
-    if values.size == 0:
-        return float("nan")
-    if metric == "nps":
-        return float(nps(values).estimate)
-    if metric == "ordinal":
-        return float(np.median(values))
-    return float(np.mean(values))
-
-
-def _sesoi(sesoi: float | None, responses: Any, outcome: str, metric: str) -> float | None:
-    if sesoi is not None:
-        if isinstance(sesoi, bool) or not isinstance(sesoi, (int, float)) or \
-                not sesoi >= 0:
-            raise StatsInputError(f"sesoi must be a number of 0 or more (the size of the "
-                                  f"smallest change that matters); got {sesoi!r}")
-        return float(sesoi)
-    folder = getattr(responses, "study", None) if responses is not None else None
-    if not folder:
-        return None
-    from pathlib import Path
-
-    from ..data._study import read_study_settings
-
-    path = Path(folder) / "study.yaml"
-    if not path.is_file():
-        return None
-    effects = read_study_settings(path).smallest_effects
-    return effects.get(outcome, effects.get(metric))
-
-
-def _top_values(question: Any, scale: Sequence[float] | None, top: int) -> list[float]:
-    if scale is None and question is not None and question.scale is not None:
-        scale = question.scale.values()
-    if scale is None:
-        raise StatsInputError("metric 'top_box' needs the scale: pass scale=(1, 5) (or "
-                              "read the data with read_responses, whose questions know it)")
-    points = list(scale) if len(scale) != 2 else list(range(int(scale[0]), int(scale[1]) + 1))
-    if not 1 <= top < len(points):
-        raise StatsInputError(f"top must be between 1 and {len(points) - 1} for a "
-                              f"{len(points)}-point scale; got {top!r}")
-    return [float(v) for v in points[-top:]]
-
-
 def compare(data: Any, outcome: str, group: str | None = None, *,
             before: Any = None, after: Any = None, metric: str = "auto",
             paired: bool | str = "auto", id: str | None = None,
-            treated: str | None = None, cluster: str | None = None,
+            treated: Any = None, cluster: str | None = None,
             sesoi: float | None = None, higher_is_better: bool = True,
             level: float = 0.95, top: int = 2, scale: Sequence[float] | None = None,
-            label: str | None = None) -> Verdict:
+            success: Any = None, time: str | None = None, intervention: Any = None,
+            seasonal: str | None = None, label: str | None = None) -> Verdict:
     """Did ``outcome`` change between two groups, by how much, and does it matter?
 
     Parameters
@@ -528,10 +295,11 @@ def compare(data: Any, outcome: str, group: str | None = None, *,
         Whether the same respondents answered in both groups.
     id : str, optional
         The respondent id column (default: the Responses' id column).
-    treated, cluster : str, optional
-        With ``treated`` (the column marking the improved branch), a
-        difference-in-differences against the branch that did not change, with
-        cluster-robust errors by ``cluster``.
+    treated, cluster : optional
+        With ``treated`` (the column marking the improved branch, or ``(column, value)``
+        naming its value), a difference-in-differences against the branch that did not
+        change, with cluster-robust errors by ``cluster``; ``after`` then names the value
+        of ``group`` that is "after" (see :func:`did`).
     sesoi : float, optional
         The smallest effect that matters, in the unit of the difference (NPS points,
         scale points, or a share for proportions). Default: ``smallest_effects`` in the
@@ -542,6 +310,13 @@ def compare(data: Any, outcome: str, group: str | None = None, *,
         Confidence level of the interval.
     top, scale
         For ``metric="top_box"``: how many top points count, and the scale.
+    success : value or list of values, optional
+        For a choice question (or any column): the answers that count as a success;
+        the outcome becomes the share of answers that are one of them (a proportion).
+    time, intervention, seasonal : optional
+        An interrupted time series instead of two groups: ``data`` holds one row per
+        period, ``time`` names the period column and ``intervention`` when the
+        improvement started (see :func:`its`); ``group`` is then not used.
     label : str, optional
         How the verdict names the outcome (default: the question's label).
 
@@ -554,6 +329,8 @@ def compare(data: Any, outcome: str, group: str | None = None, *,
     -----
     The rules, in order:
 
+    0. ``time`` and ``intervention`` given: :func:`its` (the level change at the
+       intervention; the slope change is named in the verdict).
     1. ``treated`` given: :func:`did` (difference-in-differences, outcome as a number).
     2. The metric, when ``"auto"``: the item-bank metric of the question (``nps`` and
        ``enps`` items: NPS; ``csat``: top-2-box); else 0/1 answers: proportions; else a
@@ -577,14 +354,31 @@ def compare(data: Any, outcome: str, group: str | None = None, *,
     check_choice("paired", paired, (True, False, "auto"))
     frame, responses = _frame_of(data)
     raw = _column(frame, outcome, "outcome")
-    values = _numeric(raw, "outcome")
     question = _question(responses, outcome)
+    if success is not None:
+        wanted = list(success) if isinstance(success, (list, tuple, set)) else [success]
+        present = set(raw.dropna().astype(str))
+        unknown = [w for w in wanted if str(w) not in present]
+        if len(unknown) == len(wanted):
+            raise StatsInputError(
+                f"success={success!r}: no answer to '{outcome}' is that; its answers: "
+                f"{', '.join(sorted(present)[:10])}")
+        hit = raw.astype("string").isin([str(w) for w in wanted])
+        values = hit.astype("float64").where(raw.notna().to_numpy())
+        if metric == "auto":
+            metric = "proportion"
+    else:
+        values = _numeric(raw, "outcome")
+    if time is not None or intervention is not None:
+        return _compare_its(frame, responses, outcome, values, time, intervention, seasonal,
+                            sesoi, higher_is_better, level, label)
     if group is None:
         raise StatsInputError("group is required: the column that tells the groups apart "
                               "(e.g. group='wave')")
     groups = _column(frame, group, "group")
     if treated is not None:
-        return _compare_did(frame, responses, outcome, values, group, treated, cluster,
+        post: Any = (group, after) if after is not None else group
+        return _compare_did(frame, responses, outcome, values, post, treated, cluster,
                             sesoi, higher_is_better, level, label)
     first, second = _levels(groups, before, after, "group")
     chosen, rule = _pick_metric(metric, values, question)
@@ -651,12 +445,11 @@ def compare(data: Any, outcome: str, group: str | None = None, *,
     elif not is_paired and max(n_a, n_b) > 3 * min(n_a, n_b):
         caveats.insert(0, Caveat("unequal", {"n_a": n_a, "n_b": n_b}))
     shown_metric = chosen
-    if chosen == "ordinal":
-        result = _as_rank_biserial(result)
     estimates = ((str(first), _group_value(chosen, a)), (str(second), _group_value(chosen, b)))
     conclusion = conclude(result.ci_low, result.ci_high, sesoi_value, higher_is_better)
     return Verdict(result, shown_metric, _label(responses, outcome, label), estimates,
-                   sesoi_value, higher_is_better, conclusion, tuple(caveats), rule)
+                   sesoi_value, higher_is_better, conclusion, tuple(caveats), rule,
+                   label_nl=_label(responses, outcome, label, "nl"))
 
 
 def _run(metric: str, a: np.ndarray, b: np.ndarray, paired: bool, level: float) -> Result:
@@ -681,17 +474,8 @@ def _run(metric: str, a: np.ndarray, b: np.ndarray, paired: bool, level: float) 
     return compare_means(a, b, paired=paired, level=level)
 
 
-def _as_rank_biserial(result: Result) -> Result:
-    """Probability of superiority p -> rank-biserial 2p - 1 (0 = no difference)."""
-    return replace(result, name="rank-biserial correlation",
-                   estimate=2 * result.estimate - 1, ci_low=2 * result.ci_low - 1,
-                   ci_high=2 * result.ci_high - 1,
-                   definition=result.definition + "; shown as the rank-biserial "
-                   "correlation 2·PS − 1 (0: no difference)")
-
-
 def _compare_did(frame: pd.DataFrame, responses: Any, outcome: str, values: pd.Series,
-                 post: str, treated: str, cluster: str | None, sesoi: float | None,
+                 post: Any, treated: Any, cluster: str | None, sesoi: float | None,
                  higher_is_better: bool, level: float, label: str | None) -> Verdict:
     from . import did
 
@@ -699,14 +483,42 @@ def _compare_did(frame: pd.DataFrame, responses: Any, outcome: str, values: pd.S
     work[outcome] = values
     result = did(work, outcome, treated, post, cluster=cluster, level=level)
     caveats = [Caveat("parallel_trends")]
-    clusters = result.extra.get("clusters")
+    clusters = result.extra.get("n_clusters")
     if cluster is not None and clusters is not None and clusters < 30:
         caveats.insert(0, Caveat("few_clusters", {"clusters": int(clusters)}))
     sesoi_value = _sesoi(sesoi, responses, outcome, "mean")
     conclusion = conclude(result.ci_low, result.ci_high, sesoi_value, higher_is_better)
     return Verdict(result, "did", _label(responses, outcome, label), None, sesoi_value,
                    higher_is_better, conclusion, tuple(caveats),
-                   "treated given: difference-in-differences")
+                   "treated given: difference-in-differences",
+                   label_nl=_label(responses, outcome, label, "nl"))
+
+
+def _compare_its(frame: pd.DataFrame, responses: Any, outcome: str, values: pd.Series,
+                 time: str | None, intervention: Any, seasonal: str | None,
+                 sesoi: float | None, higher_is_better: bool, level: float,
+                 label: str | None) -> Verdict:
+    from . import its
+
+    if time is None or intervention is None:
+        raise StatsInputError("an interrupted time series needs both time= (the period "
+                              "column) and intervention= (when the improvement started)")
+    work = frame.copy()
+    work[outcome] = values
+    result = its(work, time, outcome, intervention, seasonal=seasonal, level=level)
+    caveats = [Caveat("its_slope", {"slope": result.extra["slope_change"].estimate,
+                                    "unit": str(result.extra.get("unit", "period"))})]
+    if result.extra.get("missing_periods"):
+        caveats.append(Caveat("its_gap", {"k": int(result.extra["missing_periods"])}))
+    short = min(int(result.extra.get("n_before", 0)), int(result.extra.get("n_after", 0)))
+    if short < 12:
+        caveats.append(Caveat("its_short", {"k": short}))
+    sesoi_value = _sesoi(sesoi, responses, outcome, "mean")
+    conclusion = conclude(result.ci_low, result.ci_high, sesoi_value, higher_is_better)
+    return Verdict(result, "its", _label(responses, outcome, label), None, sesoi_value,
+                   higher_is_better, conclusion, tuple(caveats),
+                   "time and intervention given: interrupted time series",
+                   label_nl=_label(responses, outcome, label, "nl"))
 
 
 def compare_all(data: Any, outcomes: Iterable[str], group: str, *,

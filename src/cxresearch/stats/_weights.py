@@ -16,7 +16,7 @@ from typing import Any, Hashable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ._check import StatsInputError, _shown, _to_array
+from ._check import StatsInputError, shown, to_array
 
 __all__ = ["effective_n", "poststratify", "rake", "as_weights"]
 
@@ -24,7 +24,7 @@ __all__ = ["effective_n", "poststratify", "rake", "as_weights"]
 def as_weights(weights: Any, name: str = "weights", *, size: int | None = None
                ) -> np.ndarray:
     """Weights as a float array: finite, at least 0, not all 0 (and ``size`` long)."""
-    array = _to_array(weights, name)
+    array = to_array(weights, name)
     if size is not None and array.size != size:
         raise StatsInputError(f"{name} must have one weight per answer ({size:,}); got "
                               f"{array.size:,}")
@@ -37,7 +37,7 @@ def as_weights(weights: Any, name: str = "weights", *, size: int | None = None
                               f"{int(np.flatnonzero(bad)[0])}); give every answer a weight")
     if (array < 0).any():
         raise StatsInputError(f"{name} must be at least 0; got "
-                              f"{_shown(float(array[array < 0][0]))}")
+                              f"{shown(float(array[array < 0][0]))}")
     if array.sum() <= 0:
         raise StatsInputError(f"{name} are all 0; at least one answer needs a weight "
                               f"above 0")
@@ -109,7 +109,7 @@ def _targets(values: Any, name: str) -> pd.Series:
                            dtype="object")
     else:
         raise StatsInputError(f"{name} must be a mapping {{category: count or share}} "
-                              f"or a pandas Series, not {_shown(values)}")
+                              f"or a pandas Series, not {shown(values)}")
     if isinstance(series.index, pd.MultiIndex):
         series.index = pd.Index(list(series.index), tupleize_cols=False)
     numbers = pd.to_numeric(series, errors="coerce")
@@ -117,7 +117,7 @@ def _targets(values: Any, name: str) -> pd.Series:
             or not np.isfinite(numbers.to_numpy(dtype="float64")).all() \
             or float(numbers.sum()) <= 0:
         raise StatsInputError(f"{name} must give each category a count or share of at "
-                              f"least 0 (not all 0); got {_shown(dict(series))}")
+                              f"least 0 (not all 0); got {shown(dict(series))}")
     return numbers.astype("float64") / float(numbers.sum())
 
 
@@ -247,7 +247,7 @@ def rake(data: pd.DataFrame, margins: Mapping[Any, Mapping[Any, float] | pd.Seri
     """
     if not isinstance(margins, Mapping) or not margins:
         raise StatsInputError(f"margins must be a mapping {{column: {{category: count or "
-                              f"share}}}} with at least one column, not {_shown(margins)}")
+                              f"share}}}} with at least one column, not {shown(margins)}")
     if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) \
             or max_iter < 1:
         raise StatsInputError(f"max_iter must be a whole number of at least 1, not "
