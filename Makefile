@@ -88,7 +88,13 @@ lab: $(VENV)/.installed
 	$(BIN)/jupyter lab notebooks/
 
 bench: $(VENV)/.installed-test
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	$(BIN)/python benchmarks/bench_instruments.py
+	$(BIN)/python benchmarks/bench_logic_vector.py
+	$(BIN)/python benchmarks/bench_scrubber.py
+	$(BIN)/python benchmarks/bench_responses.py
+	$(BIN)/python benchmarks/bench_bootstrap.py
+	$(BIN)/python benchmarks/sim_coverage.py --quick
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache .mypy_cache .hypothesis

@@ -33,3 +33,17 @@ def test_public_names_are_exported() -> None:
     for name in cxresearch.__all__:
         assert hasattr(cxresearch, name), name
     assert (cxresearch.__file__ or "").endswith("__init__.py")
+
+
+def test_stats_and_viz_import_their_libraries_only_when_used() -> None:
+    code = ("import sys, json, cxresearch.stats, cxresearch.viz, cxresearch.data; "
+            "print(json.dumps(sorted(sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    loaded = set(json.loads(out.stdout))
+    for heavy in ("statsmodels", "scipy", "matplotlib", "seaborn"):
+        assert heavy not in loaded, f"import cxresearch.stats imported {heavy}"
+    import cxresearch.stats as stats
+
+    for name in stats.__all__:  # every public name resolves
+        assert getattr(stats, name) is not None, name
