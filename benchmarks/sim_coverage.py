@@ -1,7 +1,7 @@
 """Simulation: how often do the intervals of :mod:`cxresearch.stats` cover the truth?
 
 Run with ``.venv/bin/python benchmarks/sim_coverage.py`` (2,000 datasets per scenario
-and sample size; about 10 minutes on one slow core) or with ``--quick`` (200 datasets,
+and sample size; 8 to 10 minutes on one slow core) or with ``--quick`` (200 datasets,
 about a minute). ``--csv PATH`` also writes the table as CSV, ``--seed`` changes the
 master seed, ``--only TEXT`` runs the scenarios whose name contains ``TEXT``.
 
@@ -172,7 +172,7 @@ ITS = {"b0": 70.0, "b1": 0.1, "b2": 2.0, "b3": 0.05, "phi": 0.3, "sd": 1.0}
 LOADINGS = np.array([.9, .8, .7, .6, .5])
 LIKERT_CUTS = thresholds(np.array([.05, .10, .25, .35, .25]))
 KAPPA_TABLE = np.array([[.25, .05, .02], [.06, .25, .05], [.02, .05, .25]])
-KRIPP = {"pi": np.array([.4, .3, .2, .1]), "q": 0.7, "coders": 3, "missing": 0.1}
+KRIPP_PI, KRIPP_Q, KRIPP_CODERS, KRIPP_MISSING = np.array([.4, .3, .2, .1]), 0.7, 3, 0.1
 
 
 def ps_of(pa: np.ndarray, pb: np.ndarray) -> float:
@@ -257,8 +257,8 @@ def _draw_its(rng: np.random.Generator, n: int) -> pd.DataFrame:
     e = np.empty(n)
     e[0] = rng.normal(0, ITS["sd"] / math.sqrt(1 - ITS["phi"] ** 2))  # stationary start
     shocks = rng.normal(0, ITS["sd"], n)
-    for t in range(1, n):
-        e[t] = ITS["phi"] * e[t - 1] + shocks[t]
+    for i in range(1, n):
+        e[i] = ITS["phi"] * e[i - 1] + shocks[i]
     t = np.arange(n)
     t0 = n // 2
     after = (t >= t0).astype(float)
@@ -286,11 +286,11 @@ def _draw_kappa(rng: np.random.Generator, n: int) -> pd.DataFrame:
 
 
 def _draw_kripp(rng: np.random.Generator, n: int) -> np.ndarray:
-    pi, q, m = KRIPP["pi"], KRIPP["q"], KRIPP["coders"]
+    pi, q, m = KRIPP_PI, KRIPP_Q, KRIPP_CODERS
     cls = rng.choice(len(pi), size=n, p=pi)
     codes = np.where(rng.random((n, m)) < q, cls[:, None],
                      rng.choice(len(pi), size=(n, m), p=pi)).astype(float)
-    codes[rng.random((n, m)) < KRIPP["missing"]] = np.nan
+    codes[rng.random((n, m)) < KRIPP_MISSING] = np.nan
     return codes
 
 
@@ -307,6 +307,13 @@ def once(call: Callable[[], Result]) -> Callable[[], Result]:
             memo.append(call())
         return memo[0]
     return get
+
+
+def effect(r: Result) -> Result:
+    """The effect-size Result attached to ``r``."""
+    if r.effect is None:
+        raise ValueError(f"{r.name} has no effect size")
+    return r.effect
 
 
 def scenarios() -> list[Scenario]:
@@ -342,20 +349,20 @@ def scenarios() -> list[Scenario]:
 
     def fit_compare_nps(paired: bool) -> Callable[[Any, np.random.Generator], Fits]:
         return lambda d, rng: {
-            "adjusted Wald": lambda: compare_nps(*d, paired=paired),
-            "Wald": lambda: compare_nps(*d, paired=paired, method="wald")}
+            "adjusted Wald": lambda: compare_nps(d[0], d[1], paired=paired),
+            "Wald": lambda: compare_nps(d[0], d[1], paired=paired, method="wald")}
 
     def fit_means(paired: bool) -> Callable[[Any, np.random.Generator], Fits]:
         def fit(d: Any, rng: np.random.Generator) -> Fits:
             r = once(lambda: compare_means(*d, paired=paired))
             if paired:
-                return {"difference (paired t)": r, "Hedges' g_z": lambda: r().effect}
-            return {"difference (Welch t)": r, "Hedges' g (pooled SD)": lambda: r().effect}
+                return {"difference (paired t)": r, "Hedges' g_z": lambda: effect(r())}
+            return {"difference (Welch t)": r, "Hedges' g (pooled SD)": lambda: effect(r())}
         return fit
 
     def fit_ordinal(d: Any, rng: np.random.Generator) -> Fits:
         r = once(lambda: compare_ordinal(*d))
-        return {"rank-biserial r (Brunner-Munzel)": r, "PS (Brunner-Munzel)": lambda: r().effect}
+        return {"rank-biserial r (Brunner-Munzel)": r, "PS (Brunner-Munzel)": lambda: effect(r())}
 
     def fit_equivalence(d: Any, rng: np.random.Generator) -> Fits:
         return {"means, Welch (90%)": lambda: equivalence(*d[0], margin=0.5),
@@ -467,7 +474,7 @@ def scenarios() -> list[Scenario]:
                   "quadratic": kappa_of(KAPPA_TABLE, "quadratic")},
                  note="3 x 3 joint table, n units"),
         Scenario("krippendorff_alpha", _draw_kripp, fit_kripp,
-                 {kboot: kripp_truth(KRIPP["pi"], KRIPP["q"])},
+                 {kboot: kripp_truth(KRIPP_PI, KRIPP_Q)},
                  note="3 coders, 4 classes, q 0.7, 10% missing, n units"),
     ]
 

@@ -474,3 +474,18 @@ def test_results_have_frame_html_and_effect(result):
     frame = r.to_frame()
     assert frame.shape[0] == 1 and {"estimate", "effect_estimate", "p_value"} <= set(frame)
     assert r.effect is not None and r.definition and "<table" in r._repr_html_()
+
+
+def test_equivalence_of_proportions_where_the_score_interval_search_fails() -> None:
+    # statsmodels' score-interval root search fails on this table (Wald limit near 0);
+    # the interval falls back to Newcombe's hybrid score interval, whose values are
+    # checked against Newcombe (1998) in test_newcombe_interval_matches_published_table
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    from cxresearch.stats import equivalence
+
+    r = equivalence((13, 30), (19, 30), margin=0.15, kind="proportions")
+    expected = confint_proportions_2indep(19, 30, 13, 30, method="newcomb", compare="diff",
+                                          alpha=0.10)
+    assert (r.ci_low, r.ci_high) == pytest.approx(tuple(expected), abs=1e-12)
+    assert "Newcombe" in r.method and r.p_value is not None and 0 < r.p_value < 1

@@ -570,8 +570,16 @@ def _equivalence_proportions(a: Any, b: Any, low: float, high: float, alpha: flo
     x_a, n_a, miss_a = as_successes(a, "a")
     x_b, n_b, miss_b = as_successes(b, "b")
     res = tost_proportions_2indep(x_b, n_b, x_a, n_a, low, high, method="score")
-    ci = confint_proportions_2indep(x_b, n_b, x_a, n_a, method="score", compare="diff",
-                                    alpha=2 * alpha)
+    interval = "Miettinen-Nurminen score interval"
+    try:
+        ci = confint_proportions_2indep(x_b, n_b, x_a, n_a, method="score", compare="diff",
+                                        alpha=2 * alpha)
+    except ValueError:  # statsmodels brackets the score root from the Wald limits, which
+        # fails when a Wald limit is near 0 (about 1 in 10 tables at n = 30); Newcombe's
+        # hybrid score interval has a closed form and performs alike
+        interval = "Newcombe hybrid score interval (the score interval could not be found)"
+        ci = confint_proportions_2indep(x_b, n_b, x_a, n_a, method="newcomb",
+                                        compare="diff", alpha=2 * alpha)
     lower, upper = res.results_larger, res.results_smaller
     lower_t = (lower.statistic, lower.pvalue)
     upper_t = (upper.statistic, upper.pvalue)
@@ -580,7 +588,7 @@ def _equivalence_proportions(a: Any, b: Any, low: float, high: float, alpha: flo
         name="difference in proportions (equivalence)", estimate=x_b / n_b - x_a / n_a,
         ci_low=ci[0], ci_high=ci[1], n=n_a + n_b, level=round(1 - 2 * alpha, 12),
         p_value=float(res.pvalue), statistic=float(worse[0]),
-        method="TOST, two one-sided Miettinen-Nurminen score tests",
+        method=f"TOST, two one-sided Miettinen-Nurminen score tests; {interval}",
         definition=f"share of successes in b minus share in a; equivalent if it lies "
                    f"within {low:g} to {high:g}",
         extra={"p_a": x_a / n_a, "p_b": x_b / n_b, "n_a": n_a, "n_b": n_b,
