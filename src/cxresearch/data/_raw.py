@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,10 +20,19 @@ import pandas as pd
 from .._optional import import_optional
 from ..errors import Code, DataError, Problem, Severity
 
-__all__ = ["MAX_BYTES", "RawTable", "read_raw", "sniff_csv"]
+__all__ = ["MAX_BYTES", "RawTable", "file_sha256", "read_raw", "sniff_csv"]
 
 MAX_BYTES = 1_500_000_000
 """Files above this size are refused with advice, rather than read whole into memory."""
+
+
+def file_sha256(path: Path) -> str:
+    """The sha256 of a file's bytes, read in 1 MB blocks (any size, little memory)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 @dataclass
@@ -236,9 +246,8 @@ def parquet_cells(frame: pd.DataFrame) -> pd.DataFrame:
     return typed
 
 
-def read_raw(path: Path, *, sheet: str | int | None = None, delimiter: str | None = None,
-             decimal: str | None = None, encoding: str | None = None) -> RawTable:
-    """Read ``path`` by its suffix into a :class:`RawTable`."""
+def check_file(path: Path) -> int:
+    """The size of ``path``; an error naming it when it is missing, a folder or empty."""
     if not path.exists():
         raise DataError.single(Code.DATA_FORMAT, "file not found", file=str(path),
                                fix=f"check the path (relative to {Path.cwd()})")
@@ -249,6 +258,13 @@ def read_raw(path: Path, *, sheet: str | int | None = None, delimiter: str | Non
     if size == 0:
         raise DataError.single(Code.DATA_EMPTY, "the file is empty", file=str(path),
                                fix="export the responses again; the file has no content")
+    return size
+
+
+def read_raw(path: Path, *, sheet: str | int | None = None, delimiter: str | None = None,
+             decimal: str | None = None, encoding: str | None = None) -> RawTable:
+    """Read ``path`` by its suffix into a :class:`RawTable`."""
+    size = check_file(path)
     if size > MAX_BYTES:
         raise DataError.single(
             Code.DATA_TOO_LARGE, f"the file is {size / 1e9:.1f} GB; reading it whole would "

@@ -54,6 +54,7 @@ import pandas as pd
 from .._atomic import atomic_write_bytes
 from ..errors import Code, DataError
 from ..instrument.model import Instrument
+from ._raw import file_sha256
 from .responses import Responses
 
 __all__ = ["CLEAN_FORMATS", "SIDECAR_FORMAT", "read_clean", "sidecar_path", "write_clean"]
@@ -70,14 +71,6 @@ def sidecar_path(path: str | os.PathLike[str]) -> Path:
     """The sidecar of a clean data file: its name with ``.json`` added."""
     path = Path(path)
     return path.with_name(path.name + ".json")
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _in_raw_folder(path: Path) -> bool:
@@ -359,7 +352,7 @@ def read_clean(path: str | os.PathLike[str],
         raise _fail(Code.DATA_FORMAT, f"the data file {data_path.name} named by the sidecar "
                     "is missing", data_path, "write the clean data again with write_clean")
     fix = "write the clean data again with write_clean from the raw data"
-    if _sha256(data_path) != meta.get("sha256"):
+    if file_sha256(data_path) != meta.get("sha256"):
         raise _fail(Code.DATA_CLEAN_MISMATCH, "the data file changed after write_clean wrote "
                     f"it: its sha256 differs from the one in {side.name}", data_path, fix)
     specs: list[dict[str, Any]] = list(meta.get("columns") or [])

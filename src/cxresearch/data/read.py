@@ -24,7 +24,7 @@ import pandas as pd
 from ..errors import Code, DataError, Problem, Severity
 from ..instrument._limesurvey_logic import OTHER_ANSWER_CODE
 from ..instrument.model import Instrument, Question
-from ._raw import RawTable, read_raw
+from ._raw import RawTable, file_sha256, read_raw
 from ._types import OTHER_WORDS, Typer
 from .responses import COERCION_COLUMNS, Responses
 
@@ -124,18 +124,12 @@ def read_responses(path: str | Path, survey: Instrument | str | Path, *,
     found, the instrument's ``purpose`` counts. Otherwise a :class:`DataError` with
     code CX210 names the file and says what to add.
     """
-    import hashlib
-
     from ..instrument import load_instrument
 
     inst = survey if isinstance(survey, Instrument) else load_instrument(survey)
     path = Path(path)
     raw = read_raw(path, sheet=sheet, delimiter=delimiter, decimal=decimal, encoding=encoding)
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    responses = _build(raw, inst, str(path), digest.hexdigest())
+    responses = _build(raw, inst, str(path), file_sha256(path))
     apply_study(responses, path)
     return responses
 

@@ -15,7 +15,6 @@ in every part).
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Iterator
 
@@ -24,21 +23,13 @@ import pandas as pd
 from .._optional import import_optional
 from ..errors import Code, DataError
 from ..instrument.model import Instrument
-from ._raw import (RawTable, csv_dialect, csv_options, encoding_warnings, parquet_cells,
-                   parser_error)
+from ._raw import (RawTable, check_file, csv_dialect, csv_options, encoding_warnings,
+                   file_sha256, parquet_cells, parser_error)
 from .responses import Responses
 
 __all__ = ["iter_responses"]
 
 _CSV = (".csv", ".tsv", ".txt")
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def iter_responses(path: str | Path, survey: Instrument | str | Path, *,
@@ -90,19 +81,14 @@ def iter_responses(path: str | Path, survey: Instrument | str | Path, *,
         raise ValueError(f"chunk_rows must be a positive whole number, not {chunk_rows!r}")
     inst = survey if isinstance(survey, Instrument) else load_instrument(survey)
     path = Path(path)
-    if not path.is_file():
-        raise DataError.single(Code.DATA_FORMAT, "file not found", file=str(path),
-                               fix=f"check the path (relative to {Path.cwd()})")
-    if path.stat().st_size == 0:
-        raise DataError.single(Code.DATA_EMPTY, "the file is empty", file=str(path),
-                               fix="export the responses again; the file has no content")
+    check_file(path)
     suffix = path.suffix.lower()
     if suffix not in _CSV + (".parquet",):
         raise DataError.single(
             Code.DATA_FORMAT, f"'{suffix or 'no suffix'}' files cannot be read in parts",
             file=str(path), allowed=", ".join(_CSV + (".parquet",)),
             fix="read it whole with read_responses, or export it as CSV or Parquet")
-    sha256 = _sha256(path)
+    sha256 = file_sha256(path)
     parts = _csv_parts(path, chunk_rows, delimiter, decimal, encoding) if suffix in _CSV \
         else _parquet_parts(path, chunk_rows)
     rows = 0

@@ -37,7 +37,7 @@ from ._check import StatsInputError, check_choice, check_level
 from ._result import Result
 from ._verdict_data import (_column, _frame_of, _group_value, _label, _levels, _numeric,
                             _pick_metric, _question, _sesoi, _top_values)
-from ._verdict_text import _PERIOD_NL, _SCALE, _TEXT, _UNIT
+from ._verdict_text import _PERIOD_NL, _SCALE, _UNIT, _t
 
 __all__ = ["CONCLUSIONS", "METRICS", "Caveat", "Verdict", "compare", "compare_all", "conclude",
            "verdict_table"]
@@ -49,11 +49,6 @@ CONCLUSIONS = ("clear_improvement", "improvement", "small_improvement",
                "no_meaningful_change", "inconclusive", "small_decline", "decline",
                "clear_decline")
 """Every conclusion a :class:`Verdict` can reach, best first."""
-
-def _t(key: str, lang: str, **values: Any) -> str:
-    en, nl = _TEXT[key]
-    return (nl if lang == "nl" else en).format(**values)
-
 
 def _fmt(value: float, lang: str, digits: int = 1) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):

@@ -1,10 +1,13 @@
-"""The words of a verdict, in English and Dutch (see :mod:`cxresearch.stats._verdict`).
+"""The words of verdicts and their plots, in English and Dutch.
 
-Each entry is ``(en, nl)``; placeholders are filled by the verdict. Units are per metric;
+Each entry is ``(en, nl)``; :func:`_t` picks one and fills its placeholders. Used by
+:mod:`cxresearch.stats._verdict` and :mod:`cxresearch.viz.forest`. Units are per metric;
 proportions are shown in percentage points (``_SCALE``).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 __all__: list[str] = []
 
@@ -132,3 +135,24 @@ _TEXT: dict[str, tuple[str, str]] = {
 
 _PERIOD_NL = {"day": "dag", "week": "week", "month": "maand", "quarter": "kwartaal",
               "year": "jaar", "period": "periode"}
+
+_TEXT.update({  # short names of the conclusions and axis titles, for plots
+    "short_clear_improvement": ("clear improvement", "duidelijke verbetering"),
+    "short_improvement": ("improvement", "verbetering"),
+    "short_small_improvement": ("improvement too small to matter", "te kleine verbetering"),
+    "short_no_meaningful_change": ("no change that matters",
+                                   "geen verandering die ertoe doet"),
+    "short_inconclusive": ("inconclusive", "onbeslist"),
+    "short_small_decline": ("decline too small to matter", "te kleine achteruitgang"),
+    "short_decline": ("decline", "achteruitgang"),
+    "short_clear_decline": ("clear decline", "duidelijke achteruitgang"),
+    "axis_relative": ("difference, in units of the smallest change that matters",
+                      "verschil, in eenheden van de kleinste verandering die ertoe doet"),
+    "axis": ("difference ({unit})", "verschil ({unit})"),
+})
+
+
+def _t(key: str, lang: str, **values: Any) -> str:
+    """The text ``key`` in ``lang`` ("nl", else English), its placeholders filled."""
+    en, nl = _TEXT[key]
+    return (nl if lang == "nl" else en).format(**values)

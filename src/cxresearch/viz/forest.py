@@ -23,26 +23,6 @@ CONCLUSION_COLOURS: dict[str, str] = {
 }
 """Colour per conclusion (colour-blind safe enough with the labels beside the rows)."""
 
-_WORDS = {
-    "clear_improvement": ("clear improvement", "duidelijke verbetering"),
-    "improvement": ("improvement", "verbetering"),
-    "small_improvement": ("improvement too small to matter", "te kleine verbetering"),
-    "no_meaningful_change": ("no change that matters", "geen verandering die ertoe doet"),
-    "inconclusive": ("inconclusive", "onbeslist"),
-    "small_decline": ("decline too small to matter", "te kleine achteruitgang"),
-    "decline": ("decline", "achteruitgang"),
-    "clear_decline": ("clear decline", "duidelijke achteruitgang"),
-    "axis_relative": ("difference, in units of the smallest change that matters",
-                      "verschil, in eenheden van de kleinste verandering die ertoe doet"),
-    "axis": ("difference ({unit})", "verschil ({unit})"),
-}
-
-
-def _word(key: str, lang: str, **values: Any) -> str:
-    en, nl = _WORDS[key]
-    return (nl if lang == "nl" else en).format(**values)
-
-
 def forest_plot(verdicts: Sequence[Any], *, lang: str = "en", relative: bool | None = None,
                 ax: Any = None, title: str | None = None) -> Any:
     """Draw ``verdicts`` (from :func:`cxresearch.stats.compare`) as a forest plot.
@@ -65,7 +45,7 @@ def forest_plot(verdicts: Sequence[Any], *, lang: str = "en", relative: bool | N
     matplotlib.axes.Axes
     """
     from ..stats._check import StatsInputError, check_choice
-    from ..stats._verdict import _SCALE, _UNIT
+    from ..stats._verdict_text import _SCALE, _UNIT, _t
 
     check_choice("lang", lang, ("en", "nl"))
     if len(verdicts) == 0:
@@ -95,13 +75,13 @@ def forest_plot(verdicts: Sequence[Any], *, lang: str = "en", relative: bool | N
         colour = CONCLUSION_COLOURS.get(v.conclusion, "#000000")
         ax.plot([low, high], [y, y], color=colour, linewidth=2.5, solid_capstyle="butt")
         ax.plot([est], [y], marker="o", color=colour, markersize=7)
-        ax.annotate(_word(v.conclusion, lang), (1.02, y), xycoords=("axes fraction", "data"),
+        ax.annotate(_t(f"short_{v.conclusion}", lang), (1.02, y), xycoords=("axes fraction", "data"),
                     va="center", fontsize=8, color=colour, annotation_clip=False)
     ax.axvline(0, color="#333333", linewidth=0.8)
     ax.set_yticks(rows, [textwrap.shorten(v.label_in(lang), 48, placeholder=" …")
                          for v in verdicts])
     unit = _UNIT.get(verdicts[0].metric, ("", ""))[1 if lang == "nl" else 0]
-    ax.set_xlabel(_word("axis_relative", lang) if relative else _word("axis", lang, unit=unit))
+    ax.set_xlabel(_t("axis_relative", lang) if relative else _t("axis", lang, unit=unit))
     ax.set_ylim(-0.7, len(verdicts) - 0.3)
     ax.figure.subplots_adjust(left=0.36, right=0.76)
     for side in ("top", "right"):
