@@ -374,9 +374,13 @@ def scenarios() -> list[Scenario]:
         return {"CR1, t(G-1)": lambda: did(d, "score", "treated", "post", "cluster")}
 
     def fit_its(d: pd.DataFrame, rng: np.random.Generator) -> Fits:
-        r = once(lambda: its(d, "month", "y", d["month"].iloc[len(d) // 2]))
+        when = d["month"].iloc[len(d) // 2]
+        r = once(lambda: its(d, "month", "y", when))
+        a = once(lambda: its(d, "month", "y", when, errors="ar1"))
         return {"level change (HAC)": r,
-                "slope change (HAC)": lambda: r().extra["slope_change"]}
+                "slope change (HAC)": lambda: r().extra["slope_change"],
+                "level change (AR(1) ML)": a,
+                "slope change (AR(1) ML)": lambda: a().extra["slope_change"]}
 
     def fit_alpha(d: Any, rng: np.random.Generator) -> Fits:
         return {"Feldt": lambda: cronbach_alpha(d)}
@@ -459,7 +463,8 @@ def scenarios() -> list[Scenario]:
         Scenario("did 10 clusters", _draw_did(10), fit_did, {"CR1, t(G-1)": DID["effect"]},
                  note="as above, 5 clusters per arm"),
         Scenario("its", _draw_its, fit_its,
-                 {"level change (HAC)": ITS["b2"], "slope change (HAC)": ITS["b3"]},
+                 {"level change (HAC)": ITS["b2"], "slope change (HAC)": ITS["b3"],
+                  "level change (AR(1) ML)": ITS["b2"], "slope change (AR(1) ML)": ITS["b3"]},
                  ns=(24, 48, 120), note="n = months, AR(1) phi 0.3, intervention halfway"),
         Scenario("cronbach_alpha parallel", _draw_items("parallel"), fit_alpha,
                  {"Feldt": alpha_of(cov_parallel)}, note="5 parallel normal items"),

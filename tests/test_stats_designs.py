@@ -207,12 +207,76 @@ def test_its_matches_r(name, call, level, slope, pre, post) -> None:
     _close(r.extra["post_trend"], *post, None, None, None)
 
 
+# errors="ar1" against R arima(full, order = c(1, 0, 0), xreg = X, method = "ML")
+# (tests/r/designs.R, its_ar1); (name, call, level (est, se, p, lo, hi), slope, pre, rho).
+# The optimisers differ (R: BFGS to reltol 1e-12; ours: L-BFGS then Nelder-Mead), so the
+# numbers agree to about 1e-6, not to the last digit.
+ITS_AR1_CASES = [
+    ("monthly", lambda: its(_read("its_monthly.csv"), "month", "csat", "2023-01-01",
+                            errors="ar1"),
+     (4.882905567824, 0.782834603571, 4.44710842754e-10, 3.348577938972, 6.417233196675),
+     (0.299798629270, 0.070546460620, 2.14093103916e-05, 0.161530107218, 0.438067151321),
+     (0.100687068923, 0.045672566119, 0.0274862824172, 0.011170484249, 0.190203653598),
+     0.516382996235),
+    ("monthly, seasonal",
+     lambda: its(_read("its_monthly.csv"), "month", "csat", "2023-01-01",
+                 seasonal="month", errors="ar1"),
+     (4.122013317026, 0.593364012366, 3.73521213819e-12, 2.959041223066, 5.284985410985),
+     (0.281099874953, 0.040561245871, 4.20075531415e-12, 0.201601293879, 0.360598456027),
+     (0.141136183418, 0.030203115995, 2.96974337367e-06, 0.081939163846, 0.200333202990),
+     0.308707295613),
+    # the gap: R puts NA in the three missing months and runs the AR(1) through them
+    ("monthly with a gap", lambda: its(_gap(), "month", "csat", "2023-01-01",
+                                       errors="ar1"),
+     (4.926326000215, 0.798684874382, 6.9138510183e-10, 3.360932411428, 6.491719589001),
+     (0.292421160332, 0.072584367998, 5.60844360765e-05, 0.150158413215, 0.434683907449),
+     (0.104832022225, 0.046980286709, 0.0256543483859, 0.012752352293, 0.196911692158),
+     0.522538567399),
+    ("weekly periods", lambda: its(_read("its_weekly.csv"), "week", "nps", 31,
+                                   errors="ar1"),
+     (-7.228447383865, 1.208016004815, 2.18078310753e-09, -9.596115246050,
+      -4.860779521681),
+     (0.076775685278, 0.068638343185, 0.263330507111, -0.057752995323, 0.211304365878),
+     (0.058082341049, 0.049042571094, 0.236284452073, -0.038039332004, 0.154204014102),
+     0.106429713951),
+]
+
+
+@pytest.mark.parametrize("name, call, level, slope, pre, rho", ITS_AR1_CASES,
+                         ids=[c[0] for c in ITS_AR1_CASES])
+def test_its_ar1_matches_r(name, call, level, slope, pre, rho) -> None:
+    r = call()
+    for result, (est, se, p, low, high) in ((r, level), (r.extra["slope_change"], slope),
+                                           (r.extra["pre_trend"], pre)):
+        assert result.estimate == pytest.approx(est, rel=1e-5, abs=1e-6)
+        assert result.se == pytest.approx(se, rel=1e-4)
+        assert result.p_value == pytest.approx(p, rel=1e-3)
+        assert (result.ci_low, result.ci_high) == pytest.approx((low, high), rel=1e-4,
+                                                                abs=1e-5)
+        assert result.df is None  # z, as R's Wald intervals
+    assert r.extra["rho"] == pytest.approx(rho, rel=1e-4)
+    assert r.extra["errors"] == "ar1" and r.extra["maxlags"] is None
+    assert "AR(1) errors" in r.method and not any("Newey-West" in c
+                                                   for c in r.extra["caveats"])
+
+
+def test_its_short_series_newey_west_caveat() -> None:
+    r = its(_read("its_monthly.csv"), "month", "csat", "2023-01-01")
+    assert r.extra["caveats"] == (
+        "Newey-West intervals are too narrow in series as short as this (48 periods) "
+        "when the errors are autocorrelated; errors='ar1' keeps closer to the stated "
+        "level",)
+    long = pd.DataFrame({"t": range(130), "y": np.sin(np.arange(130)) + (
+        np.arange(130) >= 65)})
+    assert its(long, "t", "y", 65).extra["caveats"] == ()
+
+
 def test_its_default_lags_and_counts() -> None:
     r = its(_read("its_monthly.csv"), "month", "csat", "2023-01-01")
     assert r.extra["maxlags"] == 3  # floor(4 * (48 / 100)^(2/9)), R: floor(...) = 3
     assert (r.extra["n_before"], r.extra["n_after"]) == (24, 24)
     assert r.extra["unit"] == "month" and r.extra["intervention_period"] == "2023-01-01"
-    assert r.df == 44 and r.extra["caveats"] == ()
+    assert r.df == 44 and r.extra["errors"] == "newey-west" and r.extra["rho"] is None
 
 
 def test_its_gap_is_kept_and_flagged() -> None:
@@ -275,6 +339,9 @@ def _weekly() -> pd.DataFrame:
      r"seasonal='weekday' finds one season only"),
     (_weekly, {"maxlags": -1}, r"maxlags must be a whole number from 0 to 59"),
     (_weekly, {"maxlags": 2.5}, r"maxlags must be a whole number"),
+    (_weekly, {"errors": "gls"}, r"errors must be one of 'newey-west', 'ar1'"),
+    (_weekly, {"errors": "ar1", "maxlags": 3},
+     r"maxlags=3 sets Newey-West lags; it does not apply to errors='ar1'"),
 ])
 def test_its_bad_input(data, kwargs, message) -> None:
     args = {"time": "week", "outcome": "nps", "intervention": 31}

@@ -127,6 +127,29 @@ def test_compare_paired_matches_r(method: str, expected: tuple[float, ...]) -> N
     assert r.n == 25 and r.extra["paired"] is True
 
 
+def test_paired_wald_reduces_to_agrestis_matched_pairs_interval() -> None:
+    # With no passives every answer is a promoter (+1) or a detractor (-1), so NPS =
+    # 2p - 1 and the paired NPS difference is twice the difference of two dependent
+    # proportions. Agresti (2013), Categorical Data Analysis, 3rd ed., section 11.1.1,
+    # Table 11.1: approval of the Prime Minister in two surveys of the same 1,600 people
+    # (approve/approve 794, approve/disapprove 150, disapprove/approve 86,
+    # disapprove/disapprove 570). Published: p_1+ = 0.59, p_+1 = 0.55, difference
+    # -0.04, estimated standard error 0.0095, 95% interval (-0.06, -0.02).
+    cells = {(10, 10): 794, (10, 0): 150, (0, 10): 86, (0, 0): 570}
+    a = np.repeat([k[0] for k in cells], list(cells.values()))
+    b = np.repeat([k[1] for k in cells], list(cells.values()))
+    r = compare_nps(a, b, paired=True, method="wald")
+    assert r.extra["nps_a"] == pytest.approx(2 * 0.59 * 100 - 100)
+    assert r.extra["nps_b"] == pytest.approx(2 * 0.55 * 100 - 100)
+    assert r.estimate == pytest.approx(2 * -0.04 * 100)
+    assert r.se / 200 == pytest.approx(0.0095, abs=5e-5)
+    assert (round(r.ci_low / 200, 2), round(r.ci_high / 200, 2)) == (-0.06, -0.02)
+    # and to the digit: Agresti's formula sqrt((p12 + p21 - (p12 - p21)^2) / n)
+    p12, p21 = 150 / 1600, 86 / 1600
+    assert r.se / 200 == pytest.approx(np.sqrt((p12 + p21 - (p12 - p21) ** 2) / 1600),
+                                       rel=1e-12)
+
+
 def test_paired_drops_incomplete_pairs_and_interval_agrees_with_test() -> None:
     a = PAIR_A + [np.nan, 9]
     b = PAIR_B + [10, np.nan]

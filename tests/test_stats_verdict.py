@@ -149,6 +149,11 @@ def test_did_and_its_are_picked_by_their_arguments() -> None:
     series = pd.read_csv(ROOT / "tests/data/stats/its_monthly.csv")
     w = compare(series, "csat", time="month", intervention="2023-07-01")
     assert w.metric == "its" and "per maand" in w.verdict("nl")
+    # 48 months: shorter than 120 periods, so AR(1) errors, and the verdict says so
+    assert w.result.extra["errors"] == "ar1"
+    assert "de fouten zijn gemodelleerd als AR(1), met een autocorrelatie van 0," in \
+        w.verdict("nl")
+    assert "a short series (48 periods): the errors are modelled as AR(1)" in w.verdict("en")
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [

@@ -29,7 +29,8 @@ _FAMILIES: dict[str, tuple[str, ...]] = {
     "._weights": ("poststratify", "rake", "effective_n"),
     "._compare": ("compare_proportions", "compare_means", "compare_ordinal", "equivalence"),
     "._adjust": ("adjust",),
-    "._designs": ("did", "its"),
+    "._designs": ("did",),
+    "._its": ("its",),
     "._power": ("sample_size", "mde"),
     "._reliability": ("cronbach_alpha", "mcdonald_omega", "item_analysis"),
     "._agreement": ("cohen_kappa", "fleiss_kappa"),
@@ -44,7 +45,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from ._adjust import adjust
     from ._agreement import cohen_kappa, fleiss_kappa
     from ._compare import compare_means, compare_ordinal, compare_proportions, equivalence
-    from ._designs import did, its
+    from ._designs import did
+    from ._its import its
     from ._krippendorff import krippendorff_alpha
     from ._metrics import ces, mean_score, top_box
     from ._nps import compare_nps, enps, nps

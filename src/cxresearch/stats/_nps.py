@@ -272,6 +272,9 @@ def compare_nps(a: Any, b: Any, paired: bool = False, level: float = 0.95,
     ``3 w_j w_k`` pseudo-respondents to cell (j, k), ``w = (1/4, 1/2, 1/4)``, so each
     margin gets exactly the 3/4, 3/2, 3/4 pseudo-answers of :func:`nps` (the 3x3 analogue
     of Agresti & Min's 2005 half an observation per cell of a paired 2x2 table).
+    Without passives this Wald interval is exactly twice Agresti's (2013, section 11.1)
+    interval for the difference of two dependent proportions, and is checked against
+    his Table 11.1 example.
 
     The z-test uses the same centre and standard error as the interval, so
     ``p < 1 - level`` exactly when the interval excludes 0. Checked against R

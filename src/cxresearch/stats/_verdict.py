@@ -325,7 +325,9 @@ def compare(data: Any, outcome: str, group: str | None = None, *,
     The rules, in order:
 
     0. ``time`` and ``intervention`` given: :func:`its` (the level change at the
-       intervention; the slope change is named in the verdict).
+       intervention; the slope change is named in the verdict), with AR(1) errors for
+       series shorter than 120 periods (where Newey-West intervals are too narrow; see
+       :func:`its`) and Newey-West errors from 120 periods on.
     1. ``treated`` given: :func:`did` (difference-in-differences, outcome as a number).
     2. The metric, when ``"auto"``: the item-bank metric of the question (``nps`` and
        ``enps`` items: NPS; ``csat``: top-2-box); else 0/1 answers: proportions; else a
@@ -494,16 +496,22 @@ def _compare_its(frame: pd.DataFrame, responses: Any, outcome: str, values: pd.S
                  sesoi: float | None, higher_is_better: bool, level: float,
                  label: str | None) -> Verdict:
     from . import its
+    from ._its import SHORT_SERIES
 
     if time is None or intervention is None:
         raise StatsInputError("an interrupted time series needs both time= (the period "
                               "column) and intervention= (when the improvement started)")
     work = frame.copy()
     work[outcome] = values
-    result = its(work, time, outcome, intervention, seasonal=seasonal, level=level)
+    periods = int(work[[time, outcome]].notna().all(axis=1).sum())
+    errors = "ar1" if periods < SHORT_SERIES else "newey-west"
+    result = its(work, time, outcome, intervention, seasonal=seasonal, errors=errors,
+                 level=level)
     caveats = [Caveat("its_slope", {"slope": result.extra["slope_change"].estimate,
                                     "unit": str(result.extra.get("unit", "period"))})]
-    if result.extra.get("missing_periods"):
+    if errors == "ar1":
+        caveats.append(Caveat("its_ar1", {"n": periods, "rho": result.extra["rho"]}))
+    elif result.extra.get("missing_periods"):
         caveats.append(Caveat("its_gap", {"k": int(result.extra["missing_periods"])}))
     short = min(int(result.extra.get("n_before", 0)), int(result.extra.get("n_after", 0)))
     if short < 12:

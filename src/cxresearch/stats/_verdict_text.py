@@ -39,6 +39,12 @@ _TEXT: dict[str, tuple[str, str]] = {
                      "{estimate} {unit} ({level}%-interval {low} tot {high}{p})."),
     "its_slope": ("the trend changed by {slope} per {unit} as well",
                   "de trend veranderde daarnaast met {slope} per {unit}"),
+    "its_ar1": ("a short series ({n} periods): the errors are modelled as AR(1), with an "
+                "autocorrelation of {rho}; if they follow another pattern the interval "
+                "may be off",
+                "een korte reeks ({n} perioden): de fouten zijn gemodelleerd als AR(1), met "
+                "een autocorrelatie van {rho}; volgen ze een ander patroon, dan kan het "
+                "interval afwijken"),
     "its_gap": ("the series misses {k} period(s); the estimate keeps the true spacing, "
                 "but the robust errors count rows",
                 "de reeks mist {k} periode(s); de schatting houdt de echte afstanden aan, "
