@@ -129,7 +129,9 @@ def test_written_files_get_normal_permissions(tmp_path: Path) -> None:
 
 def test_validate_a_study_folder(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["survey", "validate", str(EXAMPLE)]) == 0
-    assert capsys.readouterr().out.count("ok ") == len(bundled_instruments())
+    out = capsys.readouterr().out
+    assert out.count("ok ") == len(bundled_instruments()) + 1  # and the journey
+    assert "journey 'insurer-claims', 5 stages, 11 touchpoints, 3 moments of truth" in out
 
 
 def test_export_unknown_language_fails_cleanly(tmp_path: Path,

@@ -2,7 +2,7 @@
 
 Subcommands::
 
-    cxresearch survey validate PATH...           check instruments (YAML or XLSForm)
+    cxresearch survey validate PATH...           check instruments (YAML or XLSForm) and journeys
     cxresearch survey export PATH --to FORMAT -o OUT [--lang nl|en]
     cxresearch survey import FORM -o instrument.yaml
     cxresearch survey items                       list the item bank
@@ -18,10 +18,13 @@ import json
 import shlex
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from . import __version__
 from .errors import Code, CxResearchError, InstrumentError, Problem, Severity
+
+if TYPE_CHECKING:
+    from .instrument.model import Instrument
 
 __all__ = ["main"]
 
@@ -29,6 +32,9 @@ __all__ = ["main"]
 def _print_problems(problems: Sequence[Problem]) -> None:
     for p in problems:
         print(str(p), file=sys.stderr)
+
+
+_JOURNEY_NAMES = ("journey.yaml", "journey.yml")
 
 
 def _instrument_files(paths: Sequence[str]) -> list[Path]:
@@ -44,23 +50,90 @@ def _instrument_files(paths: Sequence[str]) -> list[Path]:
                                  if p.suffix.lower() in (".yaml", ".yml", ".xlsx", ".xls"))
             found += [p for p in inside if p.name not in ("study.yaml", "journey.yaml",
                                                           "roadmap.yaml")]
-        else:
+        elif path.name not in _JOURNEY_NAMES:
             found.append(path)
     return found
+
+
+def _same_place(p: Problem) -> tuple[object, ...]:
+    """A problem's code, message and place, the file resolved (``a/../j.yaml`` = ``j.yaml``)."""
+    return (p.code, p.message, Path(p.file).resolve() if p.file else None, p.line, p.column)
+
+
+def _journey_files(paths: Sequence[str]) -> list[tuple[Path, bool]]:
+    """The journeys to check, each with whether its study's instruments are all checked too:
+    a journey file given, or the ``journey.yaml`` of a study folder (or above its
+    ``instruments/``)."""
+    found: dict[Path, bool] = {}
+    for raw in paths:
+        path = Path(raw)
+        if not path.is_dir():
+            if path.name in _JOURNEY_NAMES:
+                found.setdefault(path, False)
+            continue
+        for folder in (path, path.parent) if path.name == "instruments" else (path,):
+            if (folder / "journey.yaml").is_file():
+                found[folder / "journey.yaml"] = True
+    return list(found.items())
+
+
+def _validate_journey(path: Path, with_links: bool,
+                      checked: Sequence[tuple[Path, Instrument | None]],
+                      printed: set[tuple[object, ...]],
+                      as_json: bool) -> tuple[bool, dict[str, object]]:
+    """Check a journey file, and (for a study folder) its links with the instruments."""
+    from .journey import check_links, load_journey, validate_journey
+
+    problems = validate_journey(path)
+    errors = [p for p in problems if p.severity == Severity.ERROR]
+    journey = None if errors else load_journey(path)
+    note = ""
+    if journey is not None and with_links:
+        mine = [(f, inst) for f, inst in checked
+                if f.resolve().parent in (path.resolve().parent,
+                                          path.resolve().parent / "instruments")]
+        if any(inst is None for _, inst in mine):
+            note = " (links to the instruments not checked: fix the instruments first)"
+        else:
+            insts = [inst for _, inst in mine if inst is not None
+                     and inst.journey and inst.source and
+                     (Path(inst.source).parent / inst.journey).resolve() == path.resolve()]
+            problems += [p for p in check_links(journey, insts) if p.file == journey.source]
+    warnings = [p for p in problems if p.severity == Severity.WARNING]
+    entry: dict[str, object] = {"file": str(path), "ok": not errors, "kind": "journey",
+                                "questions": None,
+                                "touchpoints": len(journey.touchpoints()) if journey else None,
+                                "problems": [p.as_dict() for p in problems]}
+    if not as_json:
+        _print_problems([p for p in problems if _same_place(p) not in printed])
+        if journey is None:
+            print(f"FAIL {path}: {len(errors)} error(s), {len(warnings)} warning(s)")
+        else:
+            print(f"ok   {path}: journey '{journey.id}', {len(journey.stages)} stages, "
+                  f"{len(journey.touchpoints())} touchpoints, "
+                  f"{len(journey.moments_of_truth())} moments of truth, languages "
+                  f"{', '.join(journey.languages)}"
+                  + (f", {len(warnings)} warning(s)" if warnings else "") + note)
+    return not errors, entry
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from .instrument import check_file
 
     failed = 0
-    report = []
+    report: list[dict[str, object]] = []
     files = _instrument_files(args.paths)
-    if not files:
+    journeys = _journey_files(args.paths)
+    if not files and not journeys:
         print("error: no instrument files (.yaml, .yml, .xlsx, .xls) found in "
               + ", ".join(args.paths), file=sys.stderr)
         return 1
+    checked: list[tuple[Path, Instrument | None]] = []
+    printed: set[tuple[object, ...]] = set()
     for path in files:
         inst, problems = check_file(path)
+        checked.append((path, inst))
+        printed.update(map(_same_place, problems))
         errors = [p for p in problems if p.severity == Severity.ERROR]
         warnings = [p for p in problems if p.severity == Severity.WARNING]
         if args.json:
@@ -78,6 +151,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
                       f"{', '.join(inst.languages)}" + (f", {len(warnings)} warning(s)"
                                                         if warnings else ""))
         failed += bool(errors) or inst is None
+    for path, with_links in journeys:
+        ok, entry = _validate_journey(path, with_links, checked, printed, args.json)
+        report.append(entry)
+        failed += not ok
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
     return 1 if failed else 0
@@ -189,10 +266,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = ssub.add_parser("validate", help="check instruments and list every problem",
                         description="Check YAML instruments or XLSForms; list every problem "
-                        "with file, line, question id and how to fix it. Exit status 1 when "
-                        "any file has errors.")
+                        "with file, line, question id and how to fix it. For a study folder, "
+                        "also check its journey.yaml and the links between the journey and "
+                        "the instruments. Exit status 1 when any file has errors.")
     p.add_argument("paths", nargs="+", metavar="PATH",
-                   help="instrument files (.yaml, .xlsx, .xls), or folders holding them")
+                   help="instrument files (.yaml, .xlsx, .xls), journey.yaml, or folders "
+                   "holding them")
     p.add_argument("--json", action="store_true", help="print the problems as JSON")
     p.set_defaults(func=_cmd_validate)
 

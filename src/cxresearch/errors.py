@@ -95,6 +95,14 @@ class Code(str, enum.Enum):
     DATA_NO_ANSWERS = "CX212"
     DATA_WRITE = "CX213"  # derived data cannot be written there (no folder, data/raw, raw file)
     DATA_CLEAN_MISMATCH = "CX214"  # a clean file does not match its sidecar
+    # journeys (journey.yaml, and its links with the instruments); the shape problems of a
+    # journey file (unknown key, wrong type, missing translation, duplicate id, unknown
+    # channel) have the codes above, as in instruments
+    JOURNEY_EMPTY_STAGE = "CX300"  # warning: a stage without touchpoints
+    JOURNEY_BAD_VALENCE = "CX301"  # valence is not a whole number from -2 to +2
+    JOURNEY_UNKNOWN_NEED = "CX302"  # an employee need other than information/tools/...
+    JOURNEY_UNMEASURED = "CX303"  # warning: no instrument asks about a touchpoint
+    JOURNEY_MOMENT_UNASKED = "CX304"  # warning: a moment of truth without a customer question
 
 
 @dataclass(frozen=True)

@@ -455,24 +455,9 @@ class _Checker:
         except InstrumentError as exc:
             self.problems.extend(exc.problems)
             return
-        stages, tps = journey.stage_ids(), journey.touchpoint_ids()
-        for b in named:
-            if b.stage and b.stage not in stages:
-                self.add(Code.UNKNOWN_STAGE, f"block '{b.id}' names stage '{b.stage}', which "
-                         f"is not in journey '{journey.id}'", b.where.get("stage", b.pos), b.id,
-                         allowed=", ".join(stages), fix=_close(b.stage, stages) or
-                         f"add the stage to {path.name} or correct the id")
-            if b.touchpoint and b.touchpoint not in tps:
-                self.add(Code.UNKNOWN_TOUCHPOINT, f"block '{b.id}' names touchpoint "
-                         f"'{b.touchpoint}', which is not in journey '{journey.id}'",
-                         b.where.get("touchpoint", b.pos), b.id, allowed=", ".join(tps),
-                         fix=_close(b.touchpoint, tps) or
-                         f"add the touchpoint to {path.name} or correct the id")
-            elif b.touchpoint and b.stage and journey.touchpoint(b.touchpoint).stage != b.stage:
-                self.add(Code.UNKNOWN_TOUCHPOINT, f"block '{b.id}': touchpoint '{b.touchpoint}'"
-                         f" belongs to stage '{journey.touchpoint(b.touchpoint).stage}', not "
-                         f"'{b.stage}'", b.where.get("touchpoint", b.pos), b.id,
-                         fix="correct the stage, or leave it out (the touchpoint implies it)")
+        from ..journey.links import instrument_links
+
+        self.problems.extend(instrument_links(journey, self.inst, path.name))
 
 
 def _some(names: list[str], most: int = 12) -> str:

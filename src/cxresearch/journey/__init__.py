@@ -1,5 +1,24 @@
 """Journeys: stages, touchpoints and the customer and employee lanes that cross at them."""
 
-from .model import Journey, Stage, Touchpoint, load_journey
+from .links import check_links, instrument_links
+from .model import (
+    CHANNELS, DEFAULT_STAGES, NEEDS, VALENCE_RANGE, CustomerLane, EmployeeLane, Journey, Stage,
+    Text, Touchpoint, load_journey, validate_journey,
+)
 
-__all__ = ["Journey", "Stage", "Touchpoint", "load_journey"]
+__all__ = [
+    "CHANNELS",
+    "DEFAULT_STAGES",
+    "NEEDS",
+    "VALENCE_RANGE",
+    "CustomerLane",
+    "EmployeeLane",
+    "Journey",
+    "Stage",
+    "Text",
+    "Touchpoint",
+    "check_links",
+    "instrument_links",
+    "load_journey",
+    "validate_journey",
+]
