@@ -31,6 +31,9 @@ _FAMILIES: dict[str, tuple[str, ...]] = {
     "._adjust": ("adjust",),
     "._designs": ("did",),
     "._its": ("its",),
+    "._drivers": ("key_drivers",),
+    "._ipa": ("importance_performance", "moments_of_truth"),
+    "._touchpoints": ("touchpoint_scores", "enablement_scores", "touchpoint_fields"),
     "._power": ("sample_size", "mde"),
     "._reliability": ("cronbach_alpha", "mcdonald_omega", "item_analysis"),
     "._agreement": ("cohen_kappa", "fleiss_kappa"),
@@ -47,6 +50,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from ._compare import compare_means, compare_ordinal, compare_proportions, equivalence
     from ._designs import did
     from ._its import its
+    from ._drivers import key_drivers
+    from ._ipa import importance_performance, moments_of_truth
+    from ._touchpoints import enablement_scores, touchpoint_fields, touchpoint_scores
     from ._krippendorff import krippendorff_alpha
     from ._metrics import ces, mean_score, top_box
     from ._nps import compare_nps, enps, nps

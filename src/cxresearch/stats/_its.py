@@ -27,8 +27,9 @@ ITS_ERRORS = ("newey-west", "ar1")
 
 SHORT_SERIES = 120
 """Below this many periods, Newey-West intervals are too narrow for autocorrelated
-errors (``benchmarks/sim_coverage.py``: 84% coverage of a 95% interval at 48 monthly
-points and 87% at 120, with AR(1) errors of 0.3); :func:`its` says so in a caveat and
+errors (``benchmarks/sim_coverage.py``: 83.5% coverage of a 95% interval for the level
+change at 48 monthly points and 88.8% at 120, with AR(1) errors of 0.3, against 89.6% and
+93.2% with ``errors="ar1"``); :func:`its` says so in a caveat and
 :func:`cxresearch.stats.compare` uses ``errors="ar1"`` there."""
 
 _FEW_PERIODS = 12  # per segment; Wagner et al. (2002)
@@ -235,8 +236,10 @@ def its(data: pd.DataFrame, time: Hashable, outcome: Hashable, intervention: Any
     correctly. ``extra["rho"]`` holds the estimated autocorrelation.
 
     Which to use: with AR(1) errors of 0.3, 95% Newey-West intervals for the level change
-    held the true value 84% of the time at 48 periods and 87% at 120; AR(1) intervals
-    93% at both (2,000 series each, ``benchmarks/sim_coverage.py``). Newey-West results
+    held the true value 83.5% of the time at 48 periods and 88.8% at 120; AR(1)
+    intervals 89.6% and 93.2% (2,000 series each, ``benchmarks/sim_coverage.py``). Both
+    fall short in short series (the Hessian ignores the uncertainty in rho); AR(1) falls
+    less short. Newey-West results
     from fewer than ``SHORT_SERIES`` (120) periods carry a caveat saying so.
 
     A series with missing periods keeps its true spacing in :math:`t`; with Newey-West
