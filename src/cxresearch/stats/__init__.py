@@ -33,6 +33,7 @@ _FAMILIES: dict[str, tuple[str, ...]] = {
     "._its": ("its",),
     "._drivers": ("key_drivers",),
     "._ipa": ("importance_performance", "moments_of_truth"),
+    "._peakend": ("peak_end",),
     "._touchpoints": ("touchpoint_scores", "enablement_scores", "touchpoint_fields"),
     "._power": ("sample_size", "mde"),
     "._reliability": ("cronbach_alpha", "mcdonald_omega", "item_analysis"),
@@ -52,6 +53,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ._its import its
     from ._drivers import key_drivers
     from ._ipa import importance_performance, moments_of_truth
+    from ._peakend import peak_end
     from ._touchpoints import enablement_scores, touchpoint_fields, touchpoint_scores
     from ._krippendorff import krippendorff_alpha
     from ._metrics import ces, mean_score, top_box
