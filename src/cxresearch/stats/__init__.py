@@ -34,6 +34,8 @@ _FAMILIES: dict[str, tuple[str, ...]] = {
     "._drivers": ("key_drivers",),
     "._ipa": ("importance_performance", "moments_of_truth"),
     "._peakend": ("peak_end",),
+    "._alignment": ("alignment",),
+    "._contacts": ("contact_arrivals", "contact_categories", "first_contact_resolution"),
     "._touchpoints": ("touchpoint_scores", "enablement_scores", "touchpoint_fields"),
     "._power": ("sample_size", "mde"),
     "._reliability": ("cronbach_alpha", "mcdonald_omega", "item_analysis"),
@@ -54,6 +56,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from ._drivers import key_drivers
     from ._ipa import importance_performance, moments_of_truth
     from ._peakend import peak_end
+    from ._alignment import alignment
+    from ._contacts import contact_arrivals, contact_categories, first_contact_resolution
     from ._touchpoints import enablement_scores, touchpoint_fields, touchpoint_scores
     from ._krippendorff import krippendorff_alpha
     from ._metrics import ces, mean_score, top_box
