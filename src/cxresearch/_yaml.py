@@ -21,7 +21,8 @@ import yaml
 
 from .errors import Code, InstrumentError, Problem, Severity
 
-__all__ = ["YMap", "YScalar", "YSeq", "YNode", "Source", "parse_yaml", "read_source"]
+__all__ = ["YMap", "YScalar", "YSeq", "YNode", "Source", "describe_node", "parse_yaml",
+           "read_source"]
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_NODES = 3_000_000
@@ -84,6 +85,22 @@ class Source:
     text: str
     sha256: str
     warnings: tuple[Problem, ...] = ()
+
+
+def describe_node(node: Any) -> str:
+    """What a node holds, for an error's ``given=``: 'nothing', 'a mapping', 'a list',
+    'empty', or the quoted text (cut after 60 characters)."""
+    if node is None:
+        return "nothing"
+    if isinstance(node, YMap):
+        return "a mapping"
+    if isinstance(node, YSeq):
+        return "a list"
+    if isinstance(node, YScalar):
+        if node.is_null:
+            return "empty"
+        return f"'{node.raw}'" if len(node.raw) <= 60 else f"'{node.raw[:57]}...'"
+    return type(node).__name__
 
 
 def read_source(path: str | Path) -> Source:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 
-from .._yaml import YMap, YNode, YScalar, YSeq, parse_yaml, read_source
+from .._yaml import YMap, YNode, YScalar, YSeq, describe_node, parse_yaml, read_source
 from ..errors import Code, InstrumentError, Problem, Severity, raise_if_errors
 from . import itembank
 from .dump import dump_instrument, instrument_to_dict
@@ -549,18 +549,7 @@ def _value_positions(node: YMap) -> dict[str, Pos]:
     return where
 
 
-def _kind(node: Any) -> str:
-    if node is None:
-        return "nothing"
-    if isinstance(node, YMap):
-        return "a mapping"
-    if isinstance(node, YSeq):
-        return "a list"
-    if isinstance(node, YScalar):
-        if node.is_null:
-            return "empty"
-        return f"'{node.raw}'" if len(node.raw) <= 60 else f"'{node.raw[:57]}...'"
-    return type(node).__name__
+_kind = describe_node
 
 
 def _given(node: Any) -> str:

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .._yaml import YMap, YNode, YScalar, YSeq, parse_yaml, read_source
+from .._yaml import YMap, YNode, YScalar, YSeq, describe_node, parse_yaml, read_source
 from ..errors import Code, InstrumentError, Problem, Severity
 from .model import (
     CHANNELS, NEEDS, VALENCE_RANGE, CustomerLane, EmployeeLane, Journey, Stage, Text,
@@ -36,17 +36,7 @@ _VALENCES = ", ".join(f"{v:+d}" if v else "0"
                       for v in range(VALENCE_RANGE[0], VALENCE_RANGE[1] + 1))
 
 
-def _kind(node: object) -> str:
-    """Describe a node for ``given=``: 'a list', 'a mapping', 'empty' or the quoted text."""
-    if node is None:
-        return "nothing"
-    if isinstance(node, YMap):
-        return "a mapping"
-    if isinstance(node, YSeq):
-        return "a list"
-    if isinstance(node, YScalar):
-        return "empty" if node.is_null or node.raw == "" else f"'{node.raw}'"
-    return type(node).__name__  # pragma: no cover
+_kind = describe_node
 
 
 def _closest(word: str, options: list[str] | tuple[str, ...]) -> str | None:
