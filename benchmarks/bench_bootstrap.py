@@ -23,9 +23,10 @@ The numbers are printed, not asserted.
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import time
+
+from _child import run_child
 
 LIMIT_BYTES = 8 << 30
 TASKS = ("ours: nps count", "ours: mean chunked", "pingouin: nps", "pingouin: mean")
@@ -83,15 +84,7 @@ def child(task: str, rows: int, n_boot: int) -> dict[str, object]:
 
 
 def measure(task: str, rows: int, n_boot: int) -> dict[str, object]:
-    proc = subprocess.run([sys.executable, __file__, "--child", task, str(rows),
-                           str(n_boot)], capture_output=True, text=True)
-    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
-    if proc.returncode != 0 or not lines:
-        tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
-        oom = "MemoryError" in proc.stderr or proc.returncode in (-9, 137)
-        return {"status": "out of memory" if oom else f"failed: {tail[:60]}"}
-    result: dict[str, object] = json.loads(lines[-1])
-    return result
+    return run_child(__file__, task, rows, n_boot)
 
 
 def main(argv: list[str]) -> None:
