@@ -5,6 +5,8 @@ Reference values: R 4.2 on tests/data/stats/peak_end.csv, script tests/r/peak_en
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 import numpy as np
@@ -125,6 +127,12 @@ def test_verdict_languages(ref):
     assert ref.verdict("en").startswith("Peak and end predict the overall judgement better")
     assert ref.verdict("nl").startswith("Piek en eind voorspellen het totaaloordeel beter")
     assert "2 respondent" in ref.verdict("en")
+    # numbers in the reader's notation: "0,41" and "95%-interval" in Dutch, "0.41" in English
+    en, nl = ref.verdict("en"), ref.verdict("nl")
+    adj = ref.models.set_index("model").loc["peak_end", "adj_r2"]
+    assert f"{adj:.3f}" in en and f"{adj:.3f}".replace(".", ",") in nl
+    assert "95% interval" in en and "95%-interval" in nl
+    assert not re.search(r"\d\.\d", nl), nl
     with pytest.raises(StatsInputError, match="lang must be one of 'en', 'nl'; got 'de'"):
         ref.verdict("de")
 

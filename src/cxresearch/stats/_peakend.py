@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 from ._check import StatsInputError, check_choice, check_level
-from ._result import Result, _number, _p
+from .._numbers import number, percent, p_value
+from ._result import Result
 from ._verdict_data import _column, _frame_of, _numeric
 
 __all__ = ["MODEL_COLUMNS", "PeakEnd", "peak_end"]
@@ -128,20 +129,22 @@ class PeakEnd:
         average of the touchpoints? In ``"en"`` or ``"nl"``."""
         check_choice("lang", lang, ("en", "nl"))
         m = self.models.set_index("model")
-        pe, mean = _number(m.loc["peak_end", "adj_r2"]), _number(m.loc["mean", "adj_r2"])
-        est, low, high = (_number(v) for v in (self.estimate, self.ci_low, self.ci_high))
-        p = _p(self.p_value)
+        pe, mean = (number(m.loc[k, "adj_r2"], lang, 3) for k in ("peak_end", "mean"))
+        est, low, high = (number(v, lang, 3) for v in (self.estimate, self.ci_low,
+                                                       self.ci_high))
+        p = p_value(self.p_value, lang) or "p –"
         top = self.negative_peaks.dropna(subset=["count"])
         top = top[top["count"] > 0]
         t = _TEXT[lang]
         key = "better" if self.better else "adds" if self.adds else "not"
         text = t[key].format(pe=pe, mean=mean) + t["figures"].format(
-            est=est, low=low, high=high, level=self.level, p=p, n=self.n)
+            est=est, low=low, high=high, level=percent(self.level, lang), p=p,
+            n=number(self.n, lang, 0))
         if len(top):
             text += t["peak"].format(tp=top["touchpoint"].iloc[0],
-                                     share=float(top["share"].iloc[0]))
+                                     share=percent(top["share"].iloc[0], lang))
         if self.n_dropped:
-            text += t["dropped"].format(k=self.n_dropped)
+            text += t["dropped"].format(k=number(self.n_dropped, lang, 0))
         return text
 
     def _repr_html_(self) -> str:
@@ -163,10 +166,10 @@ _TEXT = {
                 "average (adjusted R² {pe} against {mean})",
         "not": "Peak and end do not clearly predict the overall judgement better than the "
                "average of the touchpoints (adjusted R² {pe} against {mean})",
-        "figures": "; partial R² {est} ({level:.0%} interval {low} to {high}), F-test "
-                   "p {p}, n = {n:,}.",
-        "peak": " The most frequent negative peak is {tp} ({share:.0%} of negative peaks).",
-        "dropped": " {k:,} respondents with fewer than two answered touchpoints or no "
+        "figures": "; partial R² {est} ({level} interval {low} to {high}), F-test "
+                   "{p}, n = {n}.",
+        "peak": " The most frequent negative peak is {tp} ({share} of negative peaks).",
+        "dropped": " {k} respondents with fewer than two answered touchpoints or no "
                    "overall judgement are left out.",
     },
     "nl": {
@@ -178,11 +181,11 @@ _TEXT = {
                 "minder goed dan het gemiddelde (aangepaste R² {pe} tegen {mean})",
         "not": "Piek en eind voorspellen het totaaloordeel niet aantoonbaar beter dan het "
                "gemiddelde van de contactmomenten (aangepaste R² {pe} tegen {mean})",
-        "figures": "; partiële R² {est} ({level:.0%}-interval {low} tot {high}), F-toets "
-                   "p {p}, n = {n:,}.",
-        "peak": " De vaakst voorkomende negatieve piek is {tp} ({share:.0%} van de "
+        "figures": "; partiële R² {est} ({level}-interval {low} tot {high}), F-toets "
+                   "{p}, n = {n}.",
+        "peak": " De vaakst voorkomende negatieve piek is {tp} ({share} van de "
                 "negatieve pieken).",
-        "dropped": " {k:,} respondenten met minder dan twee beantwoorde contactmomenten of "
+        "dropped": " {k} respondenten met minder dan twee beantwoorde contactmomenten of "
                    "zonder totaaloordeel tellen niet mee.",
     },
 }

@@ -33,6 +33,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from .._numbers import number, p_value
 from ._check import StatsInputError, check_choice, check_level
 from ._result import Result
 from ._verdict_data import (_column, _frame_of, _group_value, _label, _levels, _numeric,
@@ -51,20 +52,12 @@ CONCLUSIONS = ("clear_improvement", "improvement", "small_improvement",
 """Every conclusion a :class:`Verdict` can reach, best first."""
 
 def _fmt(value: float, lang: str, digits: int = 1) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    text = f"{value:,.{digits}f}"
-    if lang == "nl":
-        text = text.replace(",", "\u2009").replace(".", ",")
-    return text
+    return number(value, lang, digits)
 
 
 def _p_text(p: float | None, lang: str) -> str:
-    if p is None or math.isnan(p):
-        return ""
-    if p < 0.001:
-        return "; p < 0,001" if lang == "nl" else "; p < 0.001"
-    return f"; p = {_fmt(p, lang, 3)}"
+    text = p_value(p, lang)
+    return f"; {text}" if text else ""
 
 
 @dataclass(frozen=True)

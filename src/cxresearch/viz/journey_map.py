@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
+from .._numbers import number
 from ..stats._check import StatsInputError, shown
 from ._common import GROUP_COLOURS, PALETTE, check_lang, first_sentence, pyplot, wrap
 from ._words import _t
@@ -453,8 +454,7 @@ def _corner(ax: Any, top: str, bottom: str) -> None:
 
 
 def _num(value: float, lang: str, digits: int = 1) -> str:
-    text = f"{value:.{digits}f}"
-    return text.replace(".", ",") if lang == "nl" else text
+    return number(value, lang, digits, grouping=False)
 
 
 def _planned_curve(ax: Any, tps: Sequence[Any], centres: Sequence[float], lang: str) -> None:

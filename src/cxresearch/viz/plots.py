@@ -14,6 +14,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from .._numbers import number
 from ..stats._check import StatsInputError, as_scores, shown
 from ._common import (GROUP_COLOURS, PALETTE, add_note, check_lang, min_group_size_of,
                       pyplot, style_axes, wrap)
@@ -60,8 +61,7 @@ def _hidden_note(fig: Any, names: list[str], k: int, lang: str) -> None:
 
 
 def _fmt(value: float, lang: str, digits: int = 0, sign: bool = False) -> str:
-    text = f"{value:+.{digits}f}" if sign else f"{value:.{digits}f}"
-    return text.replace(".", ",") if lang == "nl" else text
+    return number(value, lang, digits, sign=sign, grouping=False)
 
 
 # -- Likert bars ------------------------------------------------------------------------
