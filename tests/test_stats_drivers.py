@@ -24,8 +24,8 @@ import pandas as pd
 import pytest
 
 from cxresearch.stats import StatsInputError, mean_score
+from cxresearch.stats._driver_math import _boot_counts, _correlations, _gram, _standardised
 from cxresearch.stats._drivers import (DRIVER_ATTRS, DRIVER_COLUMNS, MAX_SHAPLEY_DRIVERS,
-                                       _boot_counts, _correlations, _gram, _standardised,
                                        key_drivers)
 from cxresearch.stats._ipa import (IPA_COLUMNS, MOT_COLUMNS, QUADRANTS,
                                    importance_performance, moments_of_truth)

@@ -19,7 +19,9 @@ import pandas as pd
 
 from ._bootstrap import make_rng
 from ._check import StatsInputError, check_choice, check_level, shown
-from ._drivers import DRIVER_METHODS, _check_boot, _fit, _prepare, _Prepared, _survey_label
+from ._driver_data import _prepare, _Prepared, _survey_label
+from ._driver_math import _check_boot
+from ._drivers import DRIVER_METHODS, _fit
 
 __all__ = ["IPA_COLUMNS", "MOT_COLUMNS", "QUADRANTS", "importance_performance",
            "moments_of_truth"]
