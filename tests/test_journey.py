@@ -342,6 +342,33 @@ def test_structured_lanes_load(write_journey: Callable[[str], Path]) -> None:
         processes=[{"nl": "Schadebehandeling", "en": "Claims handling"}])
 
 
+def test_serving_team(write_journey: Callable[[str], Path]) -> None:
+    path = write_journey(LANES.replace("          role: {nl: Schadebehandelaar",
+                                       "          team: desk_north\n"
+                                       "          role: {nl: Schadebehandelaar"))
+    assert validate_journey(path) == []
+    journey = load_journey(path)
+    assert journey.touchpoint("t").employee.team == "desk_north"
+    assert journey.serving_teams() == {"t": "desk_north"}
+    assert load_journey(write_journey(LANES)).serving_teams() == {}
+
+
+@pytest.mark.parametrize("value, given", [("[desk_north]", "a list"),
+                                          ("'desk north'", "'desk north'")])
+def test_serving_team_must_be_one_code(write_journey: Callable[[str], Path], value: str,
+                                       given: str) -> None:
+    problems = journey_problems(write_journey, "          role: {nl: Schadebehandelaar",
+                                f"          team: {value}\n"
+                                "          role: {nl: Schadebehandelaar")
+    assert [p.code.value for p in problems] == ["CX110"]
+    p = problems[0]
+    assert p.message == "'team' of the employee lane of touchpoint 't' must be one team " \
+        "code, as the employee survey's team question codes it"
+    line = LANES.splitlines().index("          role: {nl: Schadebehandelaar, en: Claims handler}")
+    assert (p.question_id, p.given, p.line, p.column) == ("t", given, line + 1, 17)
+    assert "team: field_experts" in (p.fix or "")
+
+
 def test_plain_lanes_still_load_as_does(write_journey: Callable[[str], Path]) -> None:
     path = write_journey(GOOD + "        customer: {nl: Wil hulp, en: Wants help}\n"
                          "        employee:\n          nl: Heeft het dossier nodig\n"
@@ -615,6 +642,38 @@ def test_links_both_ways(tmp_path: Path) -> None:
     assert [p.message.split(":")[0] for p in check_links(journey, [])] == [
         "moment of truth 'call' is not measured", "touchpoint 'letter' is not measured",
         "moment of truth 'visit' is not measured"]
+
+
+def test_serving_team_not_offered_by_the_employee_survey(tmp_path: Path) -> None:
+    path = write_study(tmp_path, CUSTOMER_BLOCKS, journey_ref=None)
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "        name: {nl: Gesprek, en: Call}\n",
+        "        name: {nl: Gesprek, en: Call}\n        employee:\n          team: desk_nort\n"),
+        encoding="utf-8")
+    staff = tmp_path / "instruments" / "employee.yaml"
+    staff.write_text(staff.read_text(encoding="utf-8") + """\
+  - id: b_about
+    title: {nl: Over u, en: About you}
+    questions:
+      - id: team
+        type: single_choice
+        label: {nl: Team?, en: Team?}
+        choices:
+          - {value: desk_north, label: {nl: Noord, en: North}}
+          - {value: desk_south, label: {nl: Zuid, en: South}}
+""", encoding="utf-8")
+    journey = load_journey(path)
+    instruments = [cx.load_instrument(tmp_path / "instruments" / name)
+                   for name in ("customer.yaml", "employee.yaml")]
+    found = [p for p in check_links(journey, instruments) if p.code.value == "CX305"]
+    assert len(found) == 1
+    p = found[0]
+    assert (p.severity.value, p.file, p.question_id) == ("warning", str(path), "call")
+    assert p.message == "touchpoint 'call' is served by team 'desk_nort', which the " \
+        "employee survey's team question does not offer"
+    assert (p.allowed, p.fix) == ("desk_north, desk_south", "did you mean 'desk_north'?")
+    # without a team question in any employee survey there is nothing to check against
+    assert not [p for p in check_links(journey, instruments[:1]) if p.code.value == "CX305"]
 
 
 def test_instrument_validation_reports_the_same_link_errors(tmp_path: Path) -> None:

@@ -7,6 +7,8 @@ customers").
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +16,7 @@ import pytest
 
 from cxresearch.data import read_responses
 from cxresearch.data.responses import Responses
+from cxresearch.journey import Journey
 from cxresearch.stats._alignment import GAP_COLUMNS, _fit, alignment
 from cxresearch.stats._check import StatsInputError
 from cxresearch.stats._result import RESULT_COLUMNS
@@ -57,7 +60,7 @@ def insurer():
                        root / "instruments" / "customer-survey.yaml") for i in (1, 2)])
     employees = read_responses(root / "data" / "raw" / "employees.csv",
                                root / "instruments" / "employee-survey.yaml")
-    return alignment(customers, employees, touchpoint_units=INSURER_UNITS)
+    return alignment(customers, employees, journey=Journey.load(root / "journey.yaml"))
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +70,56 @@ def webshop():
                                root / "instruments" / "customer-survey.yaml")
     employees = read_responses(root / "data" / "raw" / "employees.csv",
                                root / "instruments" / "employee-survey.yaml")
-    return alignment(customers, employees, touchpoint_units=WEBSHOP_UNITS)
+    return alignment(customers, employees, journey=Journey.load(root / "journey.yaml"))
+
+
+@pytest.mark.parametrize("study, units", [("insurer-claims", INSURER_UNITS),
+                                          ("webshop-delivery", WEBSHOP_UNITS)])
+def test_journey_names_the_serving_teams(study, units):
+    # the journey files say which team serves every customer where; the simulation that
+    # made the data routes customers the same way (its preset's touchpoint_teams)
+    from cxresearch.datasets._presets import preset
+
+    journey = Journey.load(SURVEYS / study / "journey.yaml")
+    assert journey.serving_teams() == units
+    spec = preset(study)
+    assert spec is not None and spec.touchpoint_teams == units
+
+
+def test_touchpoint_units_override_the_journey(insurer):
+    root = SURVEYS / "insurer-claims"
+    customers = read_responses(root / "data" / "raw" / "customers-wave1.csv",
+                               root / "instruments" / "customer-survey.yaml")
+    employees = read_responses(root / "data" / "raw" / "employees.csv",
+                               root / "instruments" / "employee-survey.yaml")
+    journey = Journey.load(root / "journey.yaml")
+    by_hand = alignment(customers, employees, touchpoint_units=INSURER_UNITS)
+    both = alignment(customers, employees, journey=journey,
+                     touchpoint_units={"assessor_visit": "field_experts"})
+    assert both.estimate == pytest.approx(by_hand.estimate)
+    # without the journey's teams the visit's customers count as their desk's
+    plain = alignment(customers, employees)
+    assert plain.estimate != pytest.approx(by_hand.estimate)
+    with pytest.raises(StatsInputError, match="journey must be a Journey"):
+        alignment(customers, employees, journey={"assessor_visit": "field_experts"})
+
+
+def test_verdict_in_both_languages(insurer):
+    en, nl = insurer.verdict("en"), insurer.verdict("nl")
+    assert en.startswith("Where employees are better enabled, customers are more satisfied")
+    assert nl.startswith("Waar medewerkers beter zijn toegerust, zijn klanten tevredener")
+    est = f"{insurer.estimate:+.2f}"
+    assert est in en and est.replace(".", ",") in nl
+    assert "95% interval" in en and "95%-interval" in nl
+    assert not re.search(r"\d\.\d", nl), nl
+    lowest = insurer.per_touchpoint.dropna(subset=["employee_100"]).sort_values(
+        "employee_100")["touchpoint"].iloc[0]
+    journey = Journey.load(SURVEYS / "insurer-claims" / "journey.yaml")
+    assert f"least enabled at {journey.label(lowest, 'en')}" in en
+    assert f"minst toegerust bij {journey.label(lowest, 'nl')}" in nl
+    assert insurer.verdict("en") in html.unescape(insurer._repr_html_())
+    with pytest.raises(StatsInputError, match="lang must be one of"):
+        insurer.verdict("de")
 
 
 def test_insurer_recovers_the_slope(insurer):

@@ -103,6 +103,7 @@ class Code(str, enum.Enum):
     JOURNEY_UNKNOWN_NEED = "CX302"  # an employee need other than information/tools/...
     JOURNEY_UNMEASURED = "CX303"  # warning: no instrument asks about a touchpoint
     JOURNEY_MOMENT_UNASKED = "CX304"  # warning: a moment of truth without a customer question
+    JOURNEY_UNKNOWN_TEAM = "CX305"  # warning: a serving team the employee survey lacks
 
 
 @dataclass(frozen=True)

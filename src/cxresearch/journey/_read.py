@@ -26,11 +26,12 @@ _STAGE_KEYS = ("id", "name", "description", "touchpoints")
 _TOUCHPOINT_KEYS = ("id", "name", "channel", "moment_of_truth", "department", "description",
                     "customer", "employee")
 _CUSTOMER_KEYS = ("does", "thinks", "feels", "valence", "pain_points", "opportunities")
-_EMPLOYEE_KEYS = ("role", "does", "needs", "systems", "processes")
+_EMPLOYEE_KEYS = ("role", "team", "does", "needs", "systems", "processes")
 _TRUE = ("true", "yes")
 _FALSE = ("false", "no")
 _DEFAULT_LANGUAGES = ["en"]
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
+_TEAM = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")  # a choice value of the team question
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 _VALENCES = ", ".join(f"{v:+d}" if v else "0"
                       for v in range(VALENCE_RANGE[0], VALENCE_RANGE[1] + 1))
@@ -392,7 +393,8 @@ class _Reader:
             does=self.text(node, "does", lane_what, tid, required=False),
             needs=self.needs(node.get("needs"), lane_what, tid),
             systems=self.systems(node.get("systems"), lane_what, tid),
-            processes=self.texts(node, "processes", lane_what, tid))
+            processes=self.texts(node, "processes", lane_what, tid),
+            team=self.team(node.get("team"), lane_what, tid))
 
     def needs(self, node: YNode | None, what: str, tid: str | None) -> dict[str, Text]:
         if node is None or (isinstance(node, YScalar) and node.is_null):
@@ -418,6 +420,20 @@ class _Reader:
                 if text:
                     out[kind] = text
         return out
+
+    def team(self, node: YNode | None, what: str, tid: str | None) -> str | None:
+        if node is None or (isinstance(node, YScalar) and node.is_null):
+            return None
+        code = node.raw.strip() if isinstance(node, YScalar) else ""
+        if _TEAM.fullmatch(code):
+            return code
+        self.problem(Code.WRONG_TYPE, f"'team' of {what} must be one team code, as the "
+                     "employee survey's team question codes it", node, question_id=tid,
+                     given=_kind(node),
+                     fix="write e.g. 'team: field_experts' (a choice value of the employee "
+                     "survey's 'team' question); leave 'team' out when the team differs "
+                     "per customer")
+        return None
 
     def systems(self, node: YNode | None, what: str, tid: str | None) -> list[str]:
         if node is None or (isinstance(node, YScalar) and node.is_null):

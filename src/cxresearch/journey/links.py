@@ -80,6 +80,17 @@ def instrument_links(journey: Journey, instrument: Instrument,
     return problems
 
 
+def _team_codes(instruments: Iterable[Instrument]) -> list[str] | None:
+    """The choice values of the employee survey's ``team`` question (None: no such question)."""
+    for inst in instruments:
+        if inst.audience != "employee":
+            continue
+        for q in inst.questions():
+            if q.id == "team" and q.type in ("single_choice", "multiple_choice"):
+                return inst.choice_list(q).values()
+    return None
+
+
 def check_links(journey: Journey, instruments: Iterable[Instrument]) -> list[Problem]:
     """Check the links between a journey and its instruments, both ways.
 
@@ -96,7 +107,9 @@ def check_links(journey: Journey, instruments: Iterable[Instrument]) -> list[Pro
     list of Problem
         Errors in the instrument files (CX171, CX170: see :func:`instrument_links`),
         then warnings in the journey file: a touchpoint no instrument asks about (CX303),
-        a moment of truth no instrument for the journey's audience asks about (CX304).
+        a moment of truth no instrument for the journey's audience asks about (CX304), an
+        employee lane's ``team`` that the employee survey's ``team`` question does not
+        offer (CX305).
 
     Examples
     --------
@@ -107,6 +120,8 @@ def check_links(journey: Journey, instruments: Iterable[Instrument]) -> list[Pro
     """
     problems: list[Problem] = []
     asked: dict[str, set[str]] = {}
+    instruments = list(instruments)
+    teams = _team_codes(instruments)
     for inst in instruments:
         problems += instrument_links(journey, inst)
         for block in inst.blocks:
@@ -132,4 +147,14 @@ def check_links(journey: Journey, instruments: Iterable[Instrument]) -> list[Pro
                 fix=f"add a block with 'touchpoint: {tp.id}' to the {who} survey (e.g. "
                 "'use: touchpoint_satisfaction'): moments of truth weigh on the overall "
                 "judgement"))
+        team = tp.employee.team
+        if team and teams is not None and team not in teams:
+            problems.append(Problem(
+                Code.JOURNEY_UNKNOWN_TEAM, f"touchpoint '{tp.id}' is served by team "
+                f"'{team}', which the employee survey's team question does not offer",
+                file=journey.source, line=tp.line, column=tp.column, question_id=tp.id,
+                severity=Severity.WARNING, allowed=", ".join(teams),
+                fix=_close(team, teams) or "write one of the team codes of the employee "
+                "survey, or add the team to its 'team' question: employees and customers "
+                "are linked by it"))
     return problems

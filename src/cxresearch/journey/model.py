@@ -101,6 +101,11 @@ class EmployeeLane:
         Names of the systems used there (not translated), e.g. ``["claims system"]``.
     processes : list of dict of str to str
         The processes behind the moment, per language.
+    team : str or None
+        The team that serves every customer here, as the employee survey codes it (the
+        answer to its ``team`` question), e.g. ``"field_experts"``; ``None`` when the
+        team differs per customer (then the customer data's ``team`` column says which).
+        :func:`cxresearch.stats.alignment` links customers to employees by it.
     """
 
     role: Text = field(default_factory=dict)
@@ -108,6 +113,7 @@ class EmployeeLane:
     needs: dict[str, Text] = field(default_factory=dict)
     systems: list[str] = field(default_factory=list)
     processes: list[Text] = field(default_factory=list)
+    team: str | None = None
 
 
 @dataclass
@@ -265,6 +271,11 @@ class Journey:
         """The departments that own touchpoints, in the order they first appear."""
         return list(dict.fromkeys(tp.department for tp in self.touchpoints()
                                   if tp.department))
+
+    def serving_teams(self) -> dict[str, str]:
+        """Touchpoint id -> the team that serves every customer there (``employee.team``),
+        for the touchpoints that name one, in journey order."""
+        return {tp.id: tp.employee.team for tp in self.touchpoints() if tp.employee.team}
 
     def label(self, what: str | Stage | Touchpoint | Mapping[str, str],
               lang: str | None = None) -> str:

@@ -17,6 +17,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
+from .._numbers import number, p_value, percent
 from ._check import StatsInputError, check_choice, check_level
 from ._result import Result
 from ._touchpoints import enablement_scores, touchpoint_fields, touchpoint_scores
@@ -55,6 +56,9 @@ class Alignment:
         What was suppressed, dropped or assumed.
     model : DataFrame
         The mixed model's fixed effects: ``term, coef, se, z, p_value, ci_low, ci_high``.
+    names : dict
+        Touchpoint id -> its name per language (from the journey, when given), for
+        :meth:`verdict`.
     """
 
     slope: Result
@@ -62,6 +66,7 @@ class Alignment:
     per_touchpoint: pd.DataFrame
     notes: tuple[str, ...]
     model: pd.DataFrame = field(default_factory=pd.DataFrame)
+    names: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def __getattr__(self, name: str) -> Any:
         if name in ("estimate", "ci_low", "ci_high", "p_value", "n", "method",
@@ -74,13 +79,62 @@ class Alignment:
         ``extra``)."""
         return self.slope.to_frame()
 
+    def verdict(self, lang: str = "en") -> str:
+        """A plain sentence in ``"en"`` or ``"nl"``: how customer satisfaction goes with
+        the employees' enablement, with the interval, and the touchpoint where employees
+        are least enabled."""
+        check_choice("lang", lang, ("en", "nl"))
+        t = _VERDICT[lang]
+        s = self.slope
+        key = "unclear" if not np.isfinite(s.ci_low) else \
+            "positive" if s.ci_low > 0 else "negative" if s.ci_high < 0 else "unclear"
+        text = t[key] + t["figures"].format(
+            est=number(s.estimate, lang, 2, sign=True), level=percent(s.level, lang),
+            low=number(s.ci_low, lang, 2), high=number(s.ci_high, lang, 2),
+            p=p_value(s.p_value, lang) or "p –", n=number(s.n, lang, 0),
+            cells=number(s.extra.get("n_cells", float("nan")), lang, 0))
+        shown = self.per_touchpoint.dropna(subset=["employee_100", "customer_100"])
+        if len(shown):
+            low = shown.sort_values("employee_100").iloc[0]
+            tp = str(low["touchpoint"])
+            text += t["lowest"].format(tp=self.names.get(tp, {}).get(lang, tp),
+                                       e=number(low["employee_100"], lang, 0),
+                                       c=number(low["customer_100"], lang, 0))
+        return text
+
     def _repr_html_(self) -> str:
         notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
-        return (f"<div class='cx-alignment'>{self.slope._repr_html_()}"
+        return (f"<div class='cx-alignment'><p>{html.escape(self.verdict())}</p>"
+                f"{self.slope._repr_html_()}"
                 f"<h4>Per touchpoint</h4>"
                 f"{self.per_touchpoint.to_html(index=False, float_format='%.2f')}"
                 f"<h4>Gaps</h4>{self.gaps.to_html(index=False, float_format='%.2f')}"
                 f"<ul>{notes}</ul></div>")
+
+
+_VERDICT = {
+    "en": {
+        "positive": "Where employees are better enabled, customers are more satisfied",
+        "negative": "Where employees are better enabled, customers are less satisfied",
+        "unclear": "The data show no clear link between the employees' enablement and "
+                   "customer satisfaction",
+        "figures": ": {est} points of satisfaction per point of the team's enablement at "
+                   "the same touchpoint ({level} interval {low} to {high}; {p}; {n} answers "
+                   "in {cells} team-touchpoint cells).",
+        "lowest": " Employees are least enabled at {tp} ({e} of 100; customers {c} of 100).",
+    },
+    "nl": {
+        "positive": "Waar medewerkers beter zijn toegerust, zijn klanten tevredener",
+        "negative": "Waar medewerkers beter zijn toegerust, zijn klanten minder tevreden",
+        "unclear": "De gegevens laten geen duidelijk verband zien tussen de toerusting van "
+                   "medewerkers en de tevredenheid van klanten",
+        "figures": ": {est} punt tevredenheid per punt toerusting van het team bij "
+                   "hetzelfde contactmoment ({level}-interval {low} tot {high}; {p}; {n} "
+                   "antwoorden in {cells} cellen van team en contactmoment).",
+        "lowest": " Medewerkers zijn het minst toegerust bij {tp} ({e} van 100; klanten {c} "
+                  "van 100).",
+    },
+}
 
 
 def _responses(value: Any, argument: str) -> tuple[pd.DataFrame, Any]:
@@ -111,8 +165,8 @@ def _mask(table: pd.DataFrame, totals: pd.DataFrame, unit: str, m: int) -> np.nd
 def alignment(customer: Any, employee: Any, unit: str = "team", *,
               item: str = "touchpoint_satisfaction", enablement_item: str = "enablement",
               min_group_size: int | None = None,
-              touchpoint_units: Mapping[str, str] | None = None, random: str = "cell",
-              level: float = 0.95) -> Alignment:
+              journey: Any = None, touchpoint_units: Mapping[str, str] | None = None,
+              random: str = "cell", level: float = 0.95) -> Alignment:
     """Customer satisfaction beside employee enablement, and the slope that links them.
 
     Parameters
@@ -127,9 +181,13 @@ def alignment(customer: Any, employee: Any, unit: str = "team", *,
     min_group_size : int, optional
         Cells (touchpoint x unit) with fewer answers are suppressed; default the
         customer responses' (the study's).
+    journey : Journey, optional
+        The study's journey: touchpoints whose employee lane names a ``team`` are served
+        by that unit whatever the customer's unit (:meth:`Journey.serving_teams`), and
+        their customers are linked to it.
     touchpoint_units : mapping, optional
-        Touchpoints served by one unit whatever the customer's unit, e.g.
-        ``{"assessor_visit": "field_experts"}``; their customers are linked to that unit.
+        The same by hand, e.g. ``{"assessor_visit": "field_experts"}``; it overrides the
+        journey's teams for the touchpoints it names.
     random : {"cell", "team"}
         Random intercepts per touchpoint x unit cell (default) or per unit.
     level : float
@@ -169,10 +227,10 @@ def alignment(customer: Any, employee: Any, unit: str = "team", *,
     >>> from cxresearch.datasets import example_study
     >>> sim = example_study("insurer-claims", n_customers=300, n_employees=140,
     ...                     truth_n=500)
+    >>> sim.journey.serving_teams()["assessor_visit"]
+    'field_experts'
     >>> res = alignment(sim.responses("customers"), sim.responses("employees"),
-    ...                 touchpoint_units={"assessor_visit": "field_experts",
-    ...                                   "checkin_call": "aftercare",
-    ...                                   "prevention_advice": "aftercare"})
+    ...                 journey=sim.journey)
     >>> res.gaps.columns[:3].tolist()
     ['touchpoint', 'team', 'customer_n']
     >>> bool(res.slope.estimate > 0)
@@ -188,8 +246,13 @@ def alignment(customer: Any, employee: Any, unit: str = "team", *,
                                   f"responses; columns: "
                                   f"{', '.join(map(str, list(frame.columns)[:12]))}")
     m = int(cresp.min_group_size if min_group_size is None else min_group_size)
-    mapped = dict(touchpoint_units or {})
     cfields = touchpoint_fields(cresp.survey, item)
+    if journey is not None and not callable(getattr(journey, "serving_teams", None)):
+        raise StatsInputError(f"journey must be a Journey (cxresearch.journey.Journey.load"
+                              f"('journey.yaml')); got {type(journey).__name__}")
+    served = journey.serving_teams() if journey is not None else {}
+    mapped = {tp: team for tp, team in served.items() if tp in cfields}
+    mapped.update(touchpoint_units or {})
     efields = touchpoint_fields(eresp.survey, enablement_item)
     tps = [tp for tp in cfields if tp in efields]
     if not tps:
@@ -197,7 +260,7 @@ def alignment(customer: Any, employee: Any, unit: str = "team", *,
                               f"'{item}' ({', '.join(cfields) or 'none'}) and an employee "
                               f"question of item '{enablement_item}' "
                               f"({', '.join(efields) or 'none'})")
-    unknown = [tp for tp in mapped if tp not in cfields]
+    unknown = [tp for tp in touchpoint_units or {} if tp not in cfields]
     if unknown:
         raise StatsInputError(f"touchpoint_units names {unknown[0]!r}, which is not a "
                               f"touchpoint of the customer survey; touchpoints: "
@@ -278,8 +341,10 @@ def alignment(customer: Any, employee: Any, unit: str = "team", *,
         usable, on=["touchpoint", unit])
     slope, model, model_notes = _fit(long, unit, random, level, m, item)
     notes += model_notes
+    names = {tp: {lg: journey.label(tp, lg) for lg in ("en", "nl")}
+             for tp in tps} if journey is not None else {}
     return Alignment(slope=slope, gaps=gaps, per_touchpoint=per_tp, notes=tuple(notes),
-                     model=model)
+                     model=model, names=names)
 
 
 def _long(frame: pd.DataFrame, responses: Any, fields: Mapping[str, list[str]],
