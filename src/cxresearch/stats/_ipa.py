@@ -17,6 +17,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from .._numbers import number, percent
 from ._bootstrap import make_rng
 from ._check import StatsInputError, check_choice, check_level, shown
 from ._driver_data import _prepare, _Prepared, _survey_label
@@ -308,14 +309,11 @@ _TEXT: dict[str, tuple[str, str]] = {
 
 
 def _num(value: float, lang: str, digits: int) -> str:
-    if value is None or not np.isfinite(value):
-        return "–"
-    text = f"{value:,.{digits}f}"
-    return text.replace(",", "\u2009").replace(".", ",") if lang == "nl" else text
+    return number(value, lang, digits)
 
 
 def _percent(value: float, lang: str) -> str:
-    return "–" if not np.isfinite(value) else f"{_num(100 * value, lang, 0)}%"
+    return percent(value, lang)
 
 
 def _sentence(row: Mapping[str, Any], label: str, lang: str, outcome: str, level: float,
