@@ -45,6 +45,19 @@ def test_each_check_flags_its_row(tmp_path: Path, survey: cx.Instrument) -> None
         report.exclude(["speed"])
 
 
+def test_a_duplicate_keeps_its_first_submission(tmp_path: Path) -> None:
+    survey = cx.load_instrument(ROOT / "surveys/insurer-claims/instruments/customer-survey.yaml")
+    path = tmp_path / "r.csv"
+    path.write_text("respondent_id,duration_s,nps\n"
+                    "a,600,9\nb,610,3\na,605,9\na,590,9\nc,600,7\n", encoding="utf-8")
+    report = quality_report(read_responses(path, survey))
+    dup = report.flags[report.flags["check"] == "duplicate_id"]
+    assert list(dup["row"]) == [2, 3]  # positions of the later copies, not the first answer
+    assert list(dup["detail"]) == ["a (submission 2)", "a (submission 3)"]
+    kept = report.exclude(["duplicate_id"])
+    assert list(kept.data["respondent_id"]) == ["a", "b", "c"]
+
+
 def test_simulated_quality_rates_are_found() -> None:
     survey = cx.load_instrument(ROOT / "surveys/insurer-claims/instruments/customer-survey.yaml")
     r = read_responses(ROOT / "surveys/insurer-claims/data/raw/customers-wave1.csv", survey)

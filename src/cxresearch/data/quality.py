@@ -23,7 +23,8 @@ CHECKS: dict[str, str] = {
     "out_of_range": "a number outside the question's min and max",
     "missing_required": "a required question shown by skip logic but not answered",
     "not_asked": "an answer to a question that skip logic says was not shown",
-    "duplicate_id": "a respondent id that occurs more than once",
+    "duplicate_id": "a later submission of a respondent id already seen (in the same wave); "
+                    "the first submission is not flagged, so excluding keeps it",
     "speeder": "completed much faster than usual",
     "straight_lining": "the same answer on every row of every matrix answered (at least twice "
                        "the minimum rows of a checked matrix in all)",
@@ -206,8 +207,12 @@ def quality_report(responses: Responses, *, speeder_fraction: float = 1 / 3,
         flag(lined, "straight_lining", None, answered_rows)
     if responses.id_column in data.columns:
         key = [responses.id_column] + (["wave"] if "wave" in data.columns else [])
-        dup = ids.notna() & data[key].duplicated(keep=False)  # a panel answers once per wave
-        flag(dup, "duplicate_id", responses.id_column, ids)
+        # a panel answers once per wave; the first submission is the answer, later ones
+        # are the copies (excluding them must not lose the respondent)
+        dup = ids.notna() & data[key].duplicated(keep="first")
+        nth = data.groupby(key, sort=False, dropna=False).cumcount() + 1
+        flag(dup, "duplicate_id", responses.id_column,
+             ids.astype(str) + " (submission " + nth.astype(str) + ")")
     settings: dict[str, Any] = {"speeder_fraction": speeder_fraction,
                                 "speeder_seconds": speeder_seconds,
                                 "straight_line_rows": straight_line_rows}
