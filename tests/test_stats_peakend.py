@@ -13,6 +13,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from cxresearch import load_instrument
+from cxresearch.data import read_responses
+from cxresearch.journey import Journey
+from cxresearch.stats import touchpoint_fields
 from cxresearch.stats._check import StatsInputError
 from cxresearch.stats._peakend import MODEL_COLUMNS, peak_end
 from cxresearch.stats._result import RESULT_COLUMNS
@@ -135,6 +139,20 @@ def test_verdict_languages(ref):
     assert not re.search(r"\d\.\d", nl), nl
     with pytest.raises(StatsInputError, match="lang must be one of 'en', 'nl'; got 'de'"):
         ref.verdict("de")
+
+
+def test_verdict_names_the_touchpoint_from_the_journey():
+    root = Path(__file__).parents[1] / "surveys" / "webshop-delivery"
+    survey = load_instrument(root / "instruments" / "customer-survey.yaml")
+    data = read_responses(root / "data" / "raw" / "customers.xlsx", survey)
+    journey = Journey.load(root / "journey.yaml")
+    fields = touchpoint_fields(survey, "touchpoint_satisfaction")
+    res = peak_end(data, [fields[t][0] for t in journey.touchpoint_ids() if t in fields],
+                   "overall_sat", n_boot=0)
+    assert res.names["installation"] == journey.touchpoint("installation").name
+    for lang in ("en", "nl"):
+        assert f"negative peak: {journey.label('installation', lang)} (" in res.verdict(lang) \
+            or f"negatieve piek: {journey.label('installation', lang)} (" in res.verdict(lang)
 
 
 @pytest.mark.parametrize("kwargs, message", [

@@ -64,17 +64,33 @@ def expected_fcr(spec: ContactSpec, enablement: Mapping[tuple[str, str], float],
     """Expected first-contact resolution per team over the channel and category mix
     (first contacts only): an exact expectation, no simulation."""
     weights = _team_weights(spec, teams)
-    ch_total = sum(spec.channels.values())
+    mix = _channel_mix(spec)
     cat_total = sum(c.share for c in spec.categories)
     out = {}
     for team in weights:
         total = 0.0
-        for channel, cw in spec.channels.items():
+        for channel, cw in mix.items():
             for cat in spec.categories:
                 p = float(logistic(_fcr_logit(spec, enablement, team, cat.id, channel)))
-                total += (cw / ch_total) * (cat.share / cat_total) * p
+                total += cw * (cat.share / cat_total) * p
         out[team] = total
     return out
+
+
+def _channel_mix(spec: ContactSpec) -> dict[str, float]:
+    """The channels' shares of first contacts as simulated: on weekends the office
+    channels are closed and their contacts come in evenly through the other channels
+    (as :func:`simulate_contacts` moves them), weighted by the weekend's share of
+    arrivals."""
+    ch_total = sum(spec.channels.values())
+    base = {c: w / ch_total for c, w in spec.channels.items()}
+    weekday = [float(w) for w in spec.weekday_weights]
+    weekend = sum(weekday[5:7]) / sum(weekday)
+    anytime = [c for c in base if c not in spec.office_channels] or list(base)
+    closed = sum(w for c, w in base.items() if c in spec.office_channels and c not in anytime)
+    on_weekend = {c: (0.0 if c in spec.office_channels and c not in anytime else w)
+                  + (closed / len(anytime) if c in anytime else 0.0) for c, w in base.items()}
+    return {c: (1 - weekend) * base[c] + weekend * on_weekend[c] for c in base}
 
 
 def simulate_contacts(spec: ContactSpec, enablement: Mapping[tuple[str, str], float],

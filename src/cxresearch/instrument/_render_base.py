@@ -136,7 +136,7 @@ def _context(instrument: Instrument, lang: str | None) -> _Ctx:
             f"allowed: {', '.join(languages)}. Pass one of these, or add {chosen!r} to "
             f"'languages' in the instrument file and translate its texts"
         )
-    ctx = _Ctx(instrument, chosen, ui_language(chosen), journey_names=_journey_names(instrument))
+    ctx = _Ctx(instrument, chosen, ui_language(chosen), journey_names=journey_names(instrument))
     prefix = ctx.w("question_prefix")
     n = 0
     for q in instrument.questions():
@@ -227,8 +227,9 @@ def _block_meta(ctx: _Ctx, block: Block) -> list[tuple[str, str]]:
             for key, value in pairs if value]
 
 
-def _journey_names(instrument: Instrument) -> dict[str, Text]:
-    """Names of the stages and touchpoints of the instrument's journey ({} if unreadable)."""
+def journey_names(instrument: Instrument) -> dict[str, Text]:
+    """Names of the stages and touchpoints of the instrument's journey, per language, by
+    id ({} without a journey link or when the journey cannot be read)."""
     if not instrument.journey:
         return {}
     from pathlib import Path as _Path

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._numbers import number
 from ._check import StatsInputError, check_choice, check_level, shown
 
 __all__ = ["ARRIVAL_COLUMNS", "CATEGORY_COLUMNS", "FCR_COLUMNS", "WEEKDAYS",
@@ -151,9 +152,10 @@ class ContactArrivals:
         return self.table.copy()
 
     def _repr_html_(self) -> str:
-        title = {"en": f"Contacts by weekday and hour (n = {self.n:,}); busiest: "
+        n = number(self.n, self.lang, 0)
+        title = {"en": f"Contacts by weekday and hour (n = {n}); busiest: "
                        f"{self.peak_weekday}, {self.peak_hour}:00-{self.peak_hour + 1}:00",
-                 "nl": f"Contacten per weekdag en uur (n = {self.n:,}); drukst: "
+                 "nl": f"Contacten per weekdag en uur (n = {n}); drukst: "
                        f"{self.peak_weekday}, {self.peak_hour}:00-{self.peak_hour + 1}:00"}
         return (f"<div class='cx-arrivals'><b>{html.escape(title[self.lang])}</b>"
                 f"{self.pivot.to_html()}</div>")
@@ -365,10 +367,11 @@ def first_contact_resolution(contacts: pd.DataFrame, by: str | None = "team", *,
         "repeat_rate": stats["n_repeat"] / stats["n"], "repeat_low": rl, "repeat_high": rh})
     hidden = small_cell_mask(table[[key, "n"]], int(min_group_size), count="n",
                              groups=key, total=int(len(frame))).to_numpy(dtype=bool)
-    values = [c for c in FCR_COLUMNS if c != "suppressed"]
-    table[values] = table[values].astype("float64").mask(
-        pd.DataFrame(np.repeat(hidden[:, None], len(values), axis=1), index=table.index,
-                     columns=values))
+    values = [c for c in FCR_COLUMNS if c not in ("suppressed", key)]
+    counts = ["n", "n_first", "n_repeat"]
+    for column in values:  # hidden cells lose their figures; counts stay whole numbers
+        kind = "Int64" if column in counts else "float64"
+        table[column] = table[column].astype(kind).mask(hidden)
     table["suppressed"] = hidden
     table = table.sort_values("fcr", ascending=False, na_position="last",
                               kind="mergesort").reset_index(drop=True)

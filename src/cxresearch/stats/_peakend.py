@@ -12,14 +12,15 @@ data, so it is written here; the fits, F-test and J-test are statsmodels'.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
-from typing import Any, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from ._check import StatsInputError, check_choice, check_level
-from .._numbers import number, percent, p_value
+from .._numbers import number, p_value, percent
+from ..instrument._render_base import journey_names
 from ._result import Result
 from ._verdict_data import _column, _frame_of, _numeric
 
@@ -66,6 +67,9 @@ class PeakEnd:
     scores : DataFrame
         Per respondent used: ``peak``, ``peak_touchpoint`` (column), ``negative_peak``,
         ``end``, ``end_touchpoint`` (column), ``mean``, ``answered``, ``overall``.
+    names : dict
+        Touchpoint id -> its name per language, from the survey's journey (for
+        :meth:`verdict`); empty for a plain DataFrame.
     """
 
     name: str
@@ -86,6 +90,7 @@ class PeakEnd:
     negative_peaks: pd.DataFrame
     scores: pd.DataFrame
     min_group_size: int
+    names: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     @property
     def result(self) -> Result:
@@ -141,7 +146,8 @@ class PeakEnd:
             est=est, low=low, high=high, level=percent(self.level, lang), p=p,
             n=number(self.n, lang, 0))
         if len(top):
-            text += t["peak"].format(tp=top["touchpoint"].iloc[0],
+            tp = str(top["touchpoint"].iloc[0])
+            text += t["peak"].format(tp=self.names.get(tp, {}).get(lang, tp),
                                      share=percent(top["share"].iloc[0], lang))
         if self.n_dropped:
             text += t["dropped"].format(k=number(self.n_dropped, lang, 0))
@@ -168,7 +174,7 @@ _TEXT = {
                "average of the touchpoints (adjusted R² {pe} against {mean})",
         "figures": "; partial R² {est} ({level} interval {low} to {high}), F-test "
                    "{p}, n = {n}.",
-        "peak": " The most frequent negative peak is {tp} ({share} of negative peaks).",
+        "peak": " The most frequent negative peak: {tp} ({share} of negative peaks).",
         "dropped": " {k} respondents with fewer than two answered touchpoints or no "
                    "overall judgement are left out.",
     },
@@ -183,8 +189,8 @@ _TEXT = {
                "gemiddelde van de contactmomenten (aangepaste R² {pe} tegen {mean})",
         "figures": "; partiële R² {est} ({level}-interval {low} tot {high}), F-toets "
                    "{p}, n = {n}.",
-        "peak": " De vaakst voorkomende negatieve piek is {tp} ({share} van de "
-                "negatieve pieken).",
+        "peak": " De vaakst voorkomende negatieve piek: {tp} ({share} van de negatieve "
+                "pieken).",
         "dropped": " {k} respondenten met minder dan twee beantwoorde contactmomenten of "
                    "zonder totaaloordeel tellen niet mee.",
     },
@@ -400,7 +406,8 @@ def peak_end(data: Any, touchpoints: Sequence[str], overall: str, *,
         "end_touchpoint": tp_names[per["end_pos"][keep]], "mean": cols["mean"],
         "answered": per["answered"][keep], "overall": y}, index=frame.index[keep])
     negative = _negative_peaks(scores, tps, _touchpoint_ids(responses, tps), min_n)
-    return PeakEnd(
+    tp_labels = journey_names(responses.survey) if responses is not None else {}
+    return PeakEnd(names=tp_labels,
         name="peak-end over the mean (partial R²)", estimate=estimate,
         ci_low=low, ci_high=high, n=n,
         method=(f"OLS (statsmodels); nested F-test of peak + end + mean against mean; "

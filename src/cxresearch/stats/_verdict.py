@@ -415,7 +415,8 @@ def compare(data: Any, outcome: str, group: str | None = None, *,
         a = values[in_a].dropna().to_numpy(dtype="float64")
         b = values[in_b].dropna().to_numpy(dtype="float64")
         if overlap:
-            caveats.append(Caveat("panel", {"overlap": overlap}))
+            caveats.append(Caveat("panel" if overlap != 1 else "panel_one",
+                                  {"overlap": overlap}))
     for name, part in ((first, a), (second, b)):
         if part.size < 2:
             raise StatsInputError(f"group {name!r} of '{group}' has {part.size} answer(s) "

@@ -116,6 +116,10 @@ _TEXT: dict[str, tuple[str, str]] = {
               "independent, which makes the interval somewhat wider than needed",
               "{overlap} respondenten antwoordden in beide groepen; ze zijn als "
               "onafhankelijk behandeld, waardoor het interval iets breder is dan nodig"),
+    "panel_one": ("1 respondent answered in both groups; they were treated as "
+                  "independent, which makes the interval somewhat wider than needed",
+                  "1 respondent antwoordde in beide groepen; de antwoorden zijn als "
+                  "onafhankelijk behandeld, waardoor het interval iets breder is dan nodig"),
     "paired": ("the same {n} respondents answered twice; the comparison is paired",
                "dezelfde {n} respondenten antwoordden twee keer; de vergelijking is "
                "gepaard"),

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._numbers import number
 from ..stats._check import StatsInputError, shown
 from ._common import PALETTE, add_note, check_lang, min_group_size_of, pyplot, style_axes, wrap
 from ._words import WEEKDAYS, _t
@@ -91,7 +92,7 @@ def contact_heatmap(contacts: pd.DataFrame, *, timestamp: str = "timestamp",
     ax.set_xlabel(_t("heat_hour", lang), fontsize=8.5, color=PALETTE["muted"])
     ax.set_ylabel("")
     ax.tick_params(length=0, colors=PALETTE["ink"])
-    total = f"{len(moments):,}".replace(",", "." if lang == "nl" else ",")
+    total = number(len(moments), lang, 0)
     fig.suptitle(_t("heat_title", lang, n=total), x=0.01, ha="left", fontsize=12,
                  fontweight="bold", color=PALETTE["ink"])
     fig.tight_layout(rect=(0, 0.05, 1, 0.97))
