@@ -116,3 +116,21 @@ def test_reading_bad_files(tmp_path: Path, text: str, message: str) -> None:
         Doc.read_document(path)
     with pytest.raises(DraftError, match="no such file"):
         Doc.read_document(tmp_path / "missing.yaml")
+
+
+def test_typing_is_one_undo_step() -> None:
+    doc = Doc({"id": "a", "label": ""})
+    doc.change(lambda d: d.update(id="b"))
+    for text in ("H", "Ho", "How"):
+        with doc.grouped("label"):
+            doc.change(lambda d, t=text: d.update(label=t))
+    assert doc.data["label"] == "How"
+    assert doc.undo() and doc.data == {"id": "b", "label": ""}  # the typing, at once
+    assert doc.undo() and doc.data == {"id": "a", "label": ""}
+    # after an undo, typing again starts a new step
+    doc.redo()
+    with doc.grouped("label"):
+        doc.change(lambda d: d.update(label="X"))
+    with doc.grouped("label"):
+        doc.change(lambda d: d.update(label="XY"))
+    assert doc.undo() and doc.data["label"] == ""

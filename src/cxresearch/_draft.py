@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import copy
 import hashlib
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
 import yaml
 
 from ._atomic import atomic_write_text
-from .errors import Problem, Severity
+from .errors import CxResearchError, Problem, Severity
 
 __all__ = ["ConflictError", "DraftError", "YamlDraft", "draft_path", "dump_yaml"]
 
@@ -35,7 +36,7 @@ MAX_UNDO = 200
 """Undo steps kept; older ones are dropped."""
 
 
-class DraftError(ValueError):
+class DraftError(CxResearchError, ValueError):
     """An edit or a save that cannot be done; the document is left as it was."""
 
     def __init__(self, message: str, *, where: str | None = None,
@@ -103,6 +104,8 @@ class YamlDraft:
         self._redo: list[dict[str, Any]] = []
         self._disk_sha = _sha256(self.path) if self.path else None
         self.dirty = False
+        self._group: str | None = None
+        self._last_group: str | None = None
         self.recovered_draft: Path | None = None
         if self.path is not None:
             draft = draft_path(self.path)
@@ -138,18 +141,35 @@ class YamlDraft:
     # -- changing -----------------------------------------------------------------------
     def change(self, edit: Callable[[dict[str, Any]], Any]) -> Any:
         """Apply ``edit`` to a copy of the document; keep it only when ``edit`` returns
-        without raising. Records an undo step and autosaves. Returns what ``edit`` did."""
+        without raising. Records an undo step (one for a run of changes in the same
+        :meth:`grouped` block) and autosaves. Returns what ``edit`` did."""
         work = copy.deepcopy(self.data)
         result = edit(work)
-        self._undo.append(self.data)
-        del self._undo[:-MAX_UNDO]
+        if work == self.data:  # nothing changed: no undo step, nothing to autosave
+            return result
+        same = self._group is not None and self._group == self._last_group and self._undo
+        if not same:
+            self._undo.append(self.data)
+            del self._undo[:-MAX_UNDO]
+        self._last_group = self._group
         self._redo.clear()
         self.data = work
         self._changed()
         return result
 
+    @contextmanager
+    def grouped(self, key: str) -> Iterator[None]:
+        """Changes made inside, right after earlier ones with the same ``key``, share one
+        undo step: typing a label letter by letter is undone at once."""
+        outer, self._group = self._group, key
+        try:
+            yield
+        finally:
+            self._group = outer
+
     def undo(self) -> bool:
         """Go back one change; False when there is none."""
+        self._last_group = None
         if not self._undo:
             return False
         self._redo.append(self.data)

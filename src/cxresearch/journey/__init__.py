@@ -3,7 +3,7 @@
 from .links import check_links, instrument_links
 from .model import (
     CHANNELS, DEFAULT_STAGES, NEEDS, VALENCE_RANGE, CustomerLane, EmployeeLane, Journey, Stage,
-    Text, Touchpoint, load_journey, validate_journey,
+    Text, Touchpoint, load_journey, loads_journey, validate_journey,
 )
 
 __all__ = [
@@ -20,5 +20,6 @@ __all__ = [
     "check_links",
     "instrument_links",
     "load_journey",
+    "loads_journey",
     "validate_journey",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from .._yaml import YMap, YNode, YScalar, YSeq, describe_node, parse_yaml, read_source
 from ..errors import Code, InstrumentError, Problem, Severity
@@ -19,7 +19,7 @@ from .model import (
     Touchpoint,
 )
 
-__all__ = ["read_journey"]
+__all__ = ["read_journey", "read_journey_text"]
 
 _TOP_KEYS = ("format", "id", "title", "languages", "audience", "description", "stages")
 _STAGE_KEYS = ("id", "name", "description", "touchpoints")
@@ -454,20 +454,33 @@ def read_journey(path: str | Path) -> tuple[Journey | None, list[Problem]]:
     """Read a journey file: the journey (``None`` when none could be read) and every problem."""
     try:
         src = read_source(path)
-        root = parse_yaml(src.text, src.name)
+    except InstrumentError as exc:
+        return None, list(exc.problems)
+    return read_journey_text(src.text, src.name, src.warnings)
+
+
+def read_journey_text(text: str, name: str = "journey.yaml",
+                      warnings: Sequence[Problem] = ()) -> tuple[Journey | None, list[Problem]]:
+    """Read the text of a journey file, as :func:`read_journey` reads the file ``name``.
+
+    ``warnings`` are problems found while reading the file (its encoding), put first.
+    """
+    src_warnings = list(warnings)
+    try:
+        root = parse_yaml(text, name)
     except InstrumentError as exc:
         return None, list(exc.problems)
     if root is None:
-        return None, [*src.warnings, Problem(
-            Code.EMPTY_FILE, "the file is empty", file=src.name, line=1,
+        return None, [*src_warnings, Problem(
+            Code.EMPTY_FILE, "the file is empty", file=name, line=1,
             fix="start from 'cxresearch new STUDY' or the example "
             "surveys/insurer-claims/journey.yaml")]
     if not isinstance(root, YMap):
-        return None, [*src.warnings, Problem(
+        return None, [*src_warnings, Problem(
             Code.WRONG_TYPE, "a journey file must be a mapping with 'id', 'title', "
-            "'languages' and 'stages'", file=src.name, line=root.line, column=root.column,
+            "'languages' and 'stages'", file=name, line=root.line, column=root.column,
             given=_kind(root), fix="write 'id: ...', 'title: ...', 'languages: [nl, en]' and "
             "'stages:' as top-level lines, without a leading '- '")]
-    reader = _Reader(src.name)
-    journey = reader.journey(root, Path(path).parent.name or "journey")
-    return journey, [*src.warnings, *reader.problems]
+    reader = _Reader(name)
+    journey = reader.journey(root, Path(name).parent.name or "journey")
+    return journey, [*src_warnings, *reader.problems]

@@ -34,6 +34,7 @@ __all__ = [
     "Text",
     "Touchpoint",
     "load_journey",
+    "loads_journey",
     "validate_journey",
 ]
 
@@ -381,6 +382,41 @@ def validate_journey(path: str | Path) -> list[Problem]:
     from ._read import read_journey
 
     return _ordered(read_journey(path)[1])
+
+
+def loads_journey(text: str, name: str = "journey.yaml") -> tuple[Journey | None, list[Problem]]:
+    """Read a journey from the text of a journey file, without raising.
+
+    Parameters
+    ----------
+    text : str
+        What ``journey.yaml`` would hold.
+    name : str
+        The file name that problems name; a journey without ``id`` takes the name of the
+        folder in it, as :func:`load_journey` does.
+
+    Returns
+    -------
+    journey : Journey or None
+        The journey read (``None`` when the text holds none); with errors among the
+        problems it may be incomplete.
+    problems : list of Problem
+        Every problem, as :func:`validate_journey` gives it for the file: errors first,
+        then warnings, with code, line and column, and the stage or touchpoint id.
+
+    Examples
+    --------
+    >>> journey, problems = loads_journey(_template().read_text(encoding="utf-8"))
+    >>> journey.stage_ids()[:2], problems
+    (['orientation', 'purchase_decision'], [])
+    >>> problem = loads_journey("{id: j, languages: [en]}")[1][0]
+    >>> problem.code.value, problem.line, problem.message
+    ('CX111', 1, "the journey has no 'title'")
+    """
+    from ._read import read_journey_text
+
+    journey, problems = read_journey_text(text, name)
+    return journey, _ordered(problems)
 
 
 def _ordered(problems: list[Problem]) -> list[Problem]:
