@@ -9,7 +9,7 @@ comma := ,
 # The goal to repeat in hints ("make PYTHON=... demo"); `demo` when make was run bare.
 GOAL  := $(or $(firstword $(MAKECMDGOALS)),demo)
 
-.PHONY: demo test lab typecheck bench clean help
+.PHONY: demo test lab typecheck bench clean help browser
 
 help:
 	@echo "make demo       install into .venv and run the example study (output under reports/)"
@@ -80,7 +80,20 @@ demo: $(VENV)/.installed
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
-test: $(VENV)/.installed-test
+# The browser tests (tests/browser) drive Debian's chromium; install it when it is missing
+# and apt-get may be used (root). Without it those tests are skipped, saying why.
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    echo "installing chromium (Debian's package) for the browser tests"; \
+	    (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || \
+	      echo "warning: could not install chromium; the browser tests will be skipped" >&2; \
+	  else \
+	    echo "note: chromium is not installed (sudo apt-get install chromium); the browser tests will be skipped" >&2; \
+	  fi; \
+	fi
+
+test: $(VENV)/.installed-test browser
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 

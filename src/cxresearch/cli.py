@@ -250,6 +250,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def _cmd_present(args: argparse.Namespace) -> int:
+    from .widgets.present import present
+
+    return present(args.notebook, lang=args.lang, port=args.port,
+                   open_browser=not args.no_browser)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cxresearch",
@@ -341,6 +348,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reports", default="reports", metavar="DIR",
                    help="where reports go (default: ./reports)")
     p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("present", help="serve a notebook as an app without code (Voila)",
+                       description="Serve a notebook as a Voila app: outputs and widgets, no "
+                       "code, for working with a client. Ctrl+C stops it.")
+    p.add_argument("notebook", metavar="NOTEBOOK", help="the notebook (.ipynb)")
+    p.add_argument("--lang", choices=["nl", "en"], default=None,
+                   help="set lang in the notebook's parameters cell")
+    p.add_argument("--port", type=int, default=8866, help="port (default 8866)")
+    p.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    p.set_defaults(func=_cmd_present)
     return parser
 
 

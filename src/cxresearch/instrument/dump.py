@@ -91,6 +91,10 @@ def instrument_to_dict(inst: Instrument) -> dict[str, Any]:
         d["metadata"] = list(inst.metadata)
     if inst.duration_minutes:
         d["duration_minutes"] = inst.duration_minutes
+    if inst.fielding is not None:
+        fielding = {"moment": inst.fielding.moment, "frequency": inst.fielding.frequency}
+        if any(fielding.values()):
+            d["fielding"] = {k: v for k, v in fielding.items() if v}
     builtin = itembank.scales()
     own = {n: s for n, s in inst.scales.items() if n not in builtin or builtin[n] != s}
     if own:

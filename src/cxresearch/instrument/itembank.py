@@ -24,12 +24,15 @@ import yaml
 
 from .model import Scale, Text
 
-__all__ = ["Item", "fill", "get_item", "item_names", "items", "scales"]
+__all__ = ["Item", "fill", "get_item", "item_guidance", "item_names", "items", "scales"]
 
 
 @dataclass(frozen=True)
 class Item:
-    """A standard item: its question template, the metric it feeds and that metric's definition."""
+    """A standard item: its question template, the metric it feeds and that metric's definition.
+
+    ``guidance`` says, per language, what the item measures and when (not) to use it.
+    """
 
     name: str
     metric: str
@@ -37,6 +40,7 @@ class Item:
     definition: Text
     question: dict[str, Any]
     subject: Text = field(default_factory=dict)
+    guidance: Text = field(default_factory=dict)
 
     @property
     def needs_subject(self) -> bool:
@@ -66,7 +70,7 @@ def items() -> dict[str, Item]:
     return {
         name: Item(name=name, metric=d["metric"], title=dict(d["title"]),
                    definition=dict(d["definition"]), question=d["question"],
-                   subject=dict(d.get("subject", {})))
+                   subject=dict(d.get("subject", {})), guidance=dict(d.get("guidance", {})))
         for name, d in _bank()["items"].items()
     }
 
@@ -81,6 +85,21 @@ def get_item(name: str) -> Item:
     if name not in bank:
         raise KeyError(f"unknown item '{name}'; known items: {', '.join(bank)}")
     return bank[name]
+
+
+def item_guidance(name: str, lang: str = "en") -> str:
+    """What item ``name`` measures and when (not) to use it, in ``lang`` (nl or en).
+
+    Examples
+    --------
+    >>> item_guidance("csat", "en").split(".")[0]
+    'Measures satisfaction with one recent contact (a call, a visit, a chat), while it is fresh'
+    """
+    guidance = get_item(name).guidance
+    if lang not in guidance:
+        raise KeyError(f"item '{name}' has no guidance in '{lang}'; it has: "
+                       f"{', '.join(guidance) or 'none'}")
+    return guidance[lang]
 
 
 def fill(text: dict[str, str], subject: Text) -> Text:

@@ -13,6 +13,8 @@ from typing import Any, Iterator, Literal
 
 __all__ = [
     "AUDIENCES",
+    "FIELDING_FREQUENCIES",
+    "FIELDING_MOMENTS",
     "KINDS",
     "METADATA_FIELDS",
     "PERSONAL_KINDS",
@@ -20,6 +22,7 @@ __all__ = [
     "Block",
     "Choice",
     "ChoiceList",
+    "Fielding",
     "Instrument",
     "InterviewGuide",
     "MatrixItem",
@@ -56,6 +59,10 @@ PERSONAL_KINDS = ("direct", "indirect")
 """Values of ``Question.personal``: how directly an answer identifies a person."""
 METADATA_FIELDS = ("start", "end", "today", "deviceid", "username", "phonenumber", "audit")
 """Fields a fielding platform fills in by itself (XLSForm metadata types)."""
+FIELDING_MOMENTS = ("post_contact", "post_journey", "periodic", "once")
+"""Values of ``fielding.moment``: when the instrument is sent."""
+FIELDING_FREQUENCIES = ("every_contact", "sample", "once_per_period")
+"""Values of ``fielding.frequency``: how often a person may receive it."""
 
 QuestionType = Literal[
     "single_choice", "multiple_choice", "likert", "likert_matrix", "rating",
@@ -177,6 +184,18 @@ class Question:
         return self.pos
 
 
+@dataclass(frozen=True)
+class Fielding:
+    """When and how often an instrument is sent (the optional top-level ``fielding:``).
+
+    ``moment`` is one of :data:`FIELDING_MOMENTS`, ``frequency`` one of
+    :data:`FIELDING_FREQUENCIES`; either may be left out.
+    """
+
+    moment: str | None = None
+    frequency: str | None = None
+
+
 @dataclass
 class Block:
     id: str
@@ -210,6 +229,7 @@ class Instrument:
     scales: dict[str, Scale] = field(default_factory=dict)
     metadata: list[str] = field(default_factory=list)
     duration_minutes: int | None = None
+    fielding: Fielding | None = None
     where: dict[str, Pos] = field(default_factory=dict, repr=False, compare=False)
     source: str | None = field(default=None, compare=False)
     sha256: str | None = field(default=None, compare=False)

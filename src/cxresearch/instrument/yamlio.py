@@ -21,8 +21,9 @@ from ..errors import Code, InstrumentError, Problem, Severity, raise_if_errors
 from . import itembank
 from .dump import dump_instrument, instrument_to_dict
 from .model import (
-    AUDIENCES, KINDS, PERSONAL_KINDS, QUESTION_TYPES, Block, Choice, ChoiceList, Instrument,
-    InterviewGuide, MatrixItem, Pos, Question, Scale, Survey, Text,
+    AUDIENCES, FIELDING_FREQUENCIES, FIELDING_MOMENTS, KINDS, PERSONAL_KINDS, QUESTION_TYPES,
+    Block, Choice, ChoiceList, Fielding, Instrument, InterviewGuide, MatrixItem, Pos, Question,
+    Scale, Survey, Text,
 )
 
 __all__ = ["dump_instrument", "instrument_to_dict", "loads_instrument", "read_yaml_instrument"]
@@ -30,7 +31,7 @@ __all__ = ["dump_instrument", "instrument_to_dict", "loads_instrument", "read_ya
 _TOP_KEYS = {
     "format", "kind", "id", "title", "version", "audience", "languages", "default_language",
     "purpose", "min_group_size", "description", "journey", "metadata", "duration_minutes",
-    "scales", "choice_lists", "blocks",
+    "scales", "choice_lists", "blocks", "fielding",
 }
 _REQUIRED_TOP = ("kind", "id", "title", "version", "audience", "languages", "purpose", "blocks")
 _BLOCK_KEYS = {"id", "title", "stage", "touchpoint", "relevant", "intro", "questions"}
@@ -517,6 +518,10 @@ class _Reader:
                 else:
                     self.problem(Code.INVALID_VALUE, "unknown metadata field", entry,
                                  given=_given(entry), allowed=", ".join(METADATA_FIELDS))
+        if "fielding" in top and (m := self.expect_map(top["fielding"], "'fielding'")):
+            self.check_keys(m, {"moment", "frequency"}, "'fielding'")
+            inst.fielding = Fielding(self.choice_of(m, "moment", FIELDING_MOMENTS, None),
+                                     self.choice_of(m, "frequency", FIELDING_FREQUENCIES, None))
         if inst.journey is None and base_dir is not None:
             for candidate in ("../journey.yaml", "journey.yaml"):  # study/instruments/ or beside
                 if (base_dir.resolve() / candidate).is_file():
