@@ -116,6 +116,23 @@ def test_undo_redo_and_list(study: Path) -> None:
     assert [v for _, v in d.list.options] == d.draft.questions()
 
 
+def test_changing_type_and_scale_of_a_question(study: Path) -> None:
+    d = SurveyDesigner(study / "instruments" / "s.yaml")
+    build_three_questions(d)
+    d.select("improve")
+    assert d.edit_type.value == "text" and not d.edit_type.disabled
+    d.edit_type.value = "likert"
+    d.edit_scale.value = "satisfied5"
+    d.edit_required.value = True
+    d.retype_button.click()
+    q = d.draft.question("improve")
+    assert (q["type"], q["scale"], q["required"]) == ("likert", "satisfied5", True)
+    d.select("nps")
+    assert d.edit_type.disabled  # an item-bank question keeps the bank's form
+    d.undo_button.click()
+    assert d.draft.question("improve")["type"] == "text"
+
+
 def test_typing_a_label_checks_it_live_and_is_one_undo_step(study: Path) -> None:
     d = SurveyDesigner(study / "instruments" / "s.yaml", lang="nl")
     build_three_questions(d)
@@ -273,3 +290,27 @@ def test_compare_helper_shows_the_verdict_and_the_code_that_made_it() -> None:
     assert outcome_of(responses, "nps") == "nps"
     assert "treated=('branch', 'b')" in comparison_code("nps", "wave", 1, 2,
                                                         treated=("branch", "b"))
+
+
+def test_compare_helper_difference_in_differences() -> None:
+    from cxresearch import stats
+
+    root = ROOT / "surveys" / "webshop-delivery"
+    survey = cx.load_instrument(root / "instruments" / "customer-survey.yaml")
+    responses = read_responses(root / "data" / "raw" / "customers.xlsx", survey)
+    h = CompareHelper(responses, lang="en")
+    assert h.treated_box.layout.display == "none"
+    h.metric.value = "nps"
+    h.design.value = "did"
+    assert h.treated_box.layout.display == ""
+    h.treated.value = "installation_failed"
+    h.treated_value.value = "yes"
+    h.button.click()
+    expected = stats.compare(responses, "nps", "wave", before="before", after="after",
+                             treated=("installation_failed", "yes"))
+    assert h.verdict.estimate == pytest.approx(expected.estimate)
+    assert "parallel trends" in h.result.value
+    assert "treated=('installation_failed', 'yes')" in h.code
+    h.treated.value = "wave"
+    h.button.click()
+    assert "improved branch" in h.result.value

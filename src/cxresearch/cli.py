@@ -250,11 +250,25 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def _parameter(text: str) -> tuple[str, object]:
+    """``KEY=VALUE`` with VALUE a Python literal (``False``, ``3``, ``'x'``) or plain text."""
+    import ast
+
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip().isidentifier():
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE (e.g. scripted=False); got "
+                                         f"{text!r}")
+    try:
+        return key.strip(), ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        return key.strip(), value
+
+
 def _cmd_present(args: argparse.Namespace) -> int:
     from .widgets.present import present
 
-    return present(args.notebook, lang=args.lang, port=args.port,
-                   open_browser=not args.no_browser)
+    return present(args.notebook, lang=args.lang, parameters=dict(args.param or []),
+                   port=args.port, open_browser=not args.no_browser)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -355,6 +369,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("notebook", metavar="NOTEBOOK", help="the notebook (.ipynb)")
     p.add_argument("--lang", choices=["nl", "en"], default=None,
                    help="set lang in the notebook's parameters cell")
+    p.add_argument("-p", "--param", action="append", type=_parameter, metavar="KEY=VALUE",
+                   help="set another parameter of the notebook, e.g. -p scripted=False "
+                   "(repeatable)")
     p.add_argument("--port", type=int, default=8866, help="port (default 8866)")
     p.add_argument("--no-browser", action="store_true", help="do not open a browser")
     p.set_defaults(func=_cmd_present)

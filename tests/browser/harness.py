@@ -1,9 +1,19 @@
-"""Servers and waiting for the browser tests (used by conftest.py and the tests)."""
+"""A real browser for the widget tests: Debian's chromium driven by Playwright, against
+JupyterLab and Voila servers started on a copy of the notebooks and example studies.
+
+The fixtures are skipped, saying why, when chromium or playwright is missing (``make
+test`` installs chromium with apt-get when it can). Servers run in their own process
+group and are stopped with their kernels. Screenshots go to ``<tmp>/screens`` and, when
+the environment variable ``CX_SCREENSHOTS`` names a folder, there too (to look at them).
+The test modules import the fixtures from here (a second conftest.py would shadow the
+suite's own when other tests import it by name).
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -12,10 +22,110 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterator
+
+import pytest
 
 TOKEN = "cx-browser-test"
 BIN = Path(sys.executable).parent
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+VIEWPORT = {"width": 1280, "height": 800}
+
+
+@pytest.fixture(scope="session")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of notebooks/ and surveys/ that the browser may change."""
+    root = tmp_path_factory.mktemp("workspace")
+    shutil.copytree(ROOT / "notebooks", root / "notebooks",
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copytree(ROOT / "surveys", root / "surveys",
+                    ignore=shutil.ignore_patterns("clean", "transcripts"))
+    return root
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """A headless chromium context (1280 x 800)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("chromium is not installed (sudo apt-get install chromium; make test "
+                    "installs it when run as root)")
+    sync_api = pytest.importorskip("playwright.sync_api",
+                                   reason="playwright is not installed (pip install playwright)")
+    profile = Path(os.environ.get("TMPDIR", "/tmp")) / f"cx-chromium-{os.getpid()}"
+    with sync_api.sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+            viewport=VIEWPORT)
+        context.set_default_timeout(30_000)
+        try:
+            yield context
+        finally:
+            context.close()
+            shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def lab(workspace: Path, browser: Any) -> Iterator[Server]:
+    """JupyterLab on the workspace (the app object exposed for the tests)."""
+    jupyter = BIN / "jupyter"
+    if not jupyter.exists():
+        pytest.skip("jupyterlab is not installed in this environment")
+    port = free_port()
+    server = Server([str(jupyter), "lab", "--no-browser", "--allow-root",
+                     f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+                     "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={TOKEN}",
+                     f"--ServerApp.root_dir={workspace}",
+                     "--LabApp.expose_app_in_browser=True"],
+                    cwd=workspace, env=jupyter_env(workspace),
+                    url=f"http://127.0.0.1:{port}/api/status?token={TOKEN}",
+                    log=workspace / "jupyterlab.log")
+    server.url = f"http://127.0.0.1:{port}"
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def voila(workspace: Path, browser: Any) -> Iterator[Callable[[str], Server]]:
+    """Start Voila on a notebook of the workspace: ``voila("notebooks/x.ipynb")``."""
+    if not (BIN / "voila").exists():
+        pytest.skip("voila is not installed in this environment")
+    servers: list[Server] = []
+
+    def start(notebook: str) -> Server:
+        port = free_port()
+        server = Server([str(BIN / "voila"), notebook, "--no-browser", f"--port={port}",
+                         "--Voila.ip=127.0.0.1"],
+                        cwd=workspace, env=jupyter_env(workspace),
+                        url=f"http://127.0.0.1:{port}/", log=workspace / f"voila-{port}.log")
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def screenshot(tmp_path: Path) -> Callable[[Any, str], Path]:
+    """``screenshot(page, "name")``: a PNG of what the user sees, kept for looking at."""
+    keep = os.environ.get("CX_SCREENSHOTS")
+
+    def take(page: Any, name: str) -> Path:
+        path = tmp_path / "screens" / f"{name}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(path))
+        if keep:
+            Path(keep).mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, Path(keep) / path.name)
+        return path
+
+    return take
+
+
 
 
 def free_port() -> int:

@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 import yaml
 
-from harness import Server, open_in_lab, wait_idle  # type: ignore[import-not-found]
+from harness import (Server, browser, lab, open_in_lab, screenshot, voila,  # noqa: F401
+                     wait_idle, workspace)  # type: ignore[import-not-found]
 
 pytestmark = pytest.mark.browser
 
@@ -228,3 +229,30 @@ def test_journey_designer_redraws_the_map(workspace: Path, lab: Server, browser:
     tp = journey.touchpoint("callback")
     assert tp.moment_of_truth and tp.channel == "phone"
     assert journey.stage_of("callback").id == "call"
+
+
+def test_cxresearch_present_serves_the_designer_in_dutch(workspace: Path, browser: Any,
+                                                         screenshot: Any) -> None:
+    from harness import BIN, Server, free_port, jupyter_env  # type: ignore[import-not-found]
+
+    copies = set((workspace / "notebooks").glob("*.present.ipynb"))  # other tests' copies
+    port = free_port()
+    server = Server([str(BIN / "cxresearch"), "present", "notebooks/01_design_survey.ipynb",
+                     "--lang", "nl", "-p", "scripted=False", "--no-browser", "--port",
+                     str(port)],
+                    cwd=workspace, env=jupyter_env(workspace),
+                    url=f"http://127.0.0.1:{port}/", log=workspace / "present.log")
+    page = browser.new_page()
+    try:
+        page.goto(server.url, timeout=90_000)
+        page.locator(".cx-survey-designer", has_text="Vragenlijstontwerper").first.wait_for(
+            timeout=90_000)
+        body = page.inner_text("body")
+        assert "SurveyDesigner(" not in body  # no code
+        assert "Uit de itembank" in body and "Opslaan" in body
+        assert "Opgeslagen" not in body  # scripted=False: nothing was clicked for the user
+        screenshot(page, "present-nl")
+    finally:
+        page.close()
+        server.stop()
+    assert set((workspace / "notebooks").glob("*.present.ipynb")) == copies  # its copy is gone

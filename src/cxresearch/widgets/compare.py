@@ -166,6 +166,15 @@ class CompareHelper:
                                 "cx-compare-group")
         self.before = with_class(w.Dropdown(description=t["before"]), "cx-compare-before")
         self.after = with_class(w.Dropdown(description=t["after"]), "cx-compare-after")
+        self.design = with_class(w.ToggleButtons(options=[(t["two"], "two"),
+                                                          (t["did"], "did")],
+                                                 value="two", description=t["design"]),
+                                 "cx-compare-design")
+        self.treated = with_class(w.Dropdown(description=t["treated"], options=columns),
+                                  "cx-compare-treated")
+        self.treated_value = with_class(w.Dropdown(description="="),
+                                        "cx-compare-treated-value")
+        self.treated_box = w.HBox([self.treated, self.treated_value])
         self.button = with_class(w.Button(description=t["run"], button_style="primary",
                                           icon="balance-scale"), "cx-compare-run")
         self.result = with_class(w.HTML(), "cx-compare-verdict")
@@ -174,12 +183,16 @@ class CompareHelper:
         self.code_box = with_class(w.HTML(), "cx-compare-code")
         self.metric.observe(lambda _: self._touchpoints(), names="value")
         self.group.observe(lambda _: self._groups(), names="value")
+        self.design.observe(lambda _: self._design(), names="value")
+        self.treated.observe(lambda _: self._treated_values(), names="value")
         self.button.on_click(lambda _: self.run())
         self._touchpoints()
         self._groups()
+        self._treated_values()
+        self._design()
         self.widget = with_class(w.VBox([
             w.HBox([self.metric, self.touchpoint]),
-            w.HBox([self.group, self.before, self.after]),
+            w.HBox([self.group, self.before, self.after]), self.design, self.treated_box,
             self.button, self.result, self.plot, self.code_box]), "cx-compare")
 
     def _touchpoints(self) -> None:
@@ -198,6 +211,14 @@ class CompareHelper:
         if len(values) >= 2:
             self.before.value, self.after.value = values[0], values[1]
 
+    def _design(self) -> None:
+        self.treated_box.layout.display = "" if self.design.value == "did" else "none"
+
+    def _treated_values(self) -> None:
+        column = self.treated.value
+        self.treated_value.options = [] if column is None else \
+            list(self.responses.data[column].dropna().unique())
+
     def run(self) -> Any:
         """Compare with the current choices; show the verdict, the plot and the code."""
         from .. import stats, viz
@@ -208,15 +229,22 @@ class CompareHelper:
                                  else None)
             if self.before.value == self.after.value:
                 raise StatsInputError("pick two different groups to compare")
+            treated = (self.treated.value, self.treated_value.value) \
+                if self.design.value == "did" else None
+            if treated is not None and (treated[0] == self.group.value or treated[1] is None):
+                raise StatsInputError("for a difference-in-differences, pick the column and "
+                                      "value that mark the improved branch (not the column "
+                                      "of the waves)")
             verdict = stats.compare(self.responses, outcome, self.group.value,
-                                    before=self.before.value, after=self.after.value)
+                                    before=self.before.value, after=self.after.value,
+                                    treated=treated)
         except Exception as exc:  # shown where the user acts, not as a traceback
             self.result.value = message_html([("error", str(exc))])
             self.plot.value = b""
             return None
         self.verdict = verdict
         self.code = comparison_code(outcome, self.group.value, self.before.value,
-                                    self.after.value, lang=self.lang,
+                                    self.after.value, lang=self.lang, treated=treated,
                                     data_name=self.data_name)
         self.result.value = f"<p style='font-size:1.05em'>{html.escape(verdict.verdict(self.lang))}</p>"
         ax = viz.forest_plot([verdict], lang=self.lang)

@@ -13,8 +13,10 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -101,6 +103,11 @@ def present(notebook: str | Path, *, lang: str | None = None,
     args = present_command(served.name, port=port, open_browser=open_browser) + list(extra_args)
     print(f"presenting {path} at http://localhost:{port}/ (code hidden); Ctrl+C stops",
           file=sys.stderr)
+    def stop(signum: int, frame: Any) -> None:  # a terminated app still cleans up
+        raise SystemExit(0)
+
+    previous = signal.signal(signal.SIGTERM, stop) \
+        if threading.current_thread() is threading.main_thread() else None
     try:
         return subprocess.call(args, cwd=served.parent.resolve())
     except KeyboardInterrupt:  # pragma: no cover - interactive
@@ -108,3 +115,5 @@ def present(notebook: str | Path, *, lang: str | None = None,
     finally:
         if served != path:
             served.unlink(missing_ok=True)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)

@@ -263,6 +263,11 @@ class SurveyDesigner:
         self.rename_button = button("rename", "cx-sd-rename")
         self.edit_nl = text("label_nl", "cx-sd-edit-nl")
         self.edit_en = text("label_en", "cx-sd-edit-en")
+        self.edit_type = dropdown("type", "cx-sd-edit-type", QUESTION_TYPES)
+        self.edit_scale = dropdown("scale", "cx-sd-edit-scale")
+        self.edit_required = with_class(w.Checkbox(description=t["required"]),
+                                        "cx-sd-edit-required")
+        self.retype_button = button("apply", "cx-sd-retype", icon="check")
         self.logic_q = dropdown("logic_q", "cx-sd-logic-q")
         self.logic_op = dropdown("logic_op", "cx-sd-logic-op",
                                  ("=", "!=", "<", "<=", ">", ">=", "selected", "not selected"))
@@ -292,7 +297,9 @@ class SurveyDesigner:
             w.HBox([self.up_button, self.down_button, self.duplicate_button,
                     self.delete_button]),
             section(t["edit"]), w.HBox([self.edit_id, self.rename_button]),
-            self.edit_nl, self.edit_en, self.messages,
+            self.edit_nl, self.edit_en,
+            w.HBox([self.edit_type, self.edit_scale, self.edit_required, self.retype_button]),
+            self.messages,
             section(t["logic"]), w.HBox([self.logic_q, self.logic_op]),
             w.HBox([self.logic_value, self.build_button]),
             w.HBox([self.logic, self.apply_button]), self.logic_check,
@@ -326,7 +333,8 @@ class SurveyDesigner:
             (self.add_item_button, self.add_item), (self.add_question_button,
                                                     self.add_question),
             (self.add_block_button, self.add_block), (self.link_button, self.link),
-            (self.rename_button, self.rename), (self.build_button, self.build_condition),
+            (self.rename_button, self.rename), (self.retype_button, self.retype),
+            (self.build_button, self.build_condition),
             (self.apply_button, self.apply_logic)]
         for widget, action in clicks:
             widget.on_click(lambda _, act=action: act())
@@ -454,6 +462,7 @@ class SurveyDesigner:
             self.item.options = [(f"{name}: {item.title.get(self.lang, name)}", name)
                                  for name, item in itembank.items().items()]
             self.new_scale.options = [("", "")] + [(name, name) for name in itembank.scales()]
+            self.edit_scale.options = self.new_scale.options
         stages = [("", "")] + [(f"{name} ({sid})", sid) for sid, name in d.stages(self.lang)]
         if list(self.block_stage.options) != stages:
             self.block_stage.options = stages
@@ -498,6 +507,14 @@ class SurveyDesigner:
                 field.observe(lambda c, lg=lang: self.type_label(lg, c["new"]), names="value")
             field.disabled = "use" in q and not label
         self.edit_id.value = qid
+        kind = q.get("type")
+        self.edit_type.value = kind if kind in QUESTION_TYPES else None
+        scale = q.get("scale")
+        names = [v for _, v in self.edit_scale.options]
+        self.edit_scale.value = scale if isinstance(scale, str) and scale in names else ""
+        self.edit_required.value = bool(q.get("required"))
+        for widget in (self.edit_type, self.edit_scale, self.edit_required, self.retype_button):
+            widget.disabled = "use" in q  # an item bank question keeps the bank's form
         earlier = []
         for bid in d.blocks():
             for other in d.questions(bid):
@@ -704,6 +721,18 @@ class SurveyDesigner:
             old, new = self._need_selection(), self.edit_id.value.strip()
             self.draft.rename(old, new)
             self.selected = new
+
+        self._act(go)
+
+    def retype(self) -> None:
+        """Apply the type, scale and required shown for the selected question (one step)."""
+        def go() -> None:
+            qid = self._need_selection()
+            values: dict[str, Any] = {"type": self.edit_type.value,
+                                      "required": True if self.edit_required.value else None}
+            if self.edit_type.value in ("likert", "likert_matrix"):
+                values["scale"] = self.edit_scale.value or "agree5"
+            self.draft.set_fields(qid, values)
 
         self._act(go)
 
