@@ -425,6 +425,6 @@ def test_quadrant_plot_bad_input(table: pd.DataFrame, kwargs: dict[str, Any],
 
 
 def test_viz_exports() -> None:
-    assert set(viz.__all__) == {"before_after", "contact_heatmap", "forest_plot",
+    assert set(viz.__all__) == {"before_after", "contact_heatmap", "cooccurrence_heatmap", "forest_plot",
                                 "journey_map", "likert_bars", "nps_distribution",
                                 "quadrant_plot", "save_figure"}

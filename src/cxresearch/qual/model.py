@@ -11,6 +11,7 @@ coding made for another version of a transcript is recognised.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Iterator, Mapping, Sequence
 
 from ..errors import CxResearchError
@@ -63,7 +64,8 @@ class Segment:
     time_start, time_end : float or None
         Seconds from the start of the recording (subtitle files, timestamped text).
     line : int or None
-        Line of the source file where the segment starts (1-based).
+        Line of the source file where the segment starts (1-based; for ``.docx`` the
+        paragraph number).
     """
 
     id: str
@@ -107,14 +109,20 @@ class Transcript:
     attributes: Mapping[str, str] = field(default_factory=dict)
     segments: tuple[Segment, ...] = ()
 
+    @cached_property
+    def _by_id(self) -> dict[str, Segment]:
+        return {s.id: s for s in self.segments}
+
     def segment(self, sid: str) -> Segment:
-        for s in self.segments:
-            if s.id == sid:
-                return s
-        raise KeyError(f"no segment '{sid}' in transcript '{self.id}'")
+        try:
+            return self._by_id[sid]
+        except KeyError:
+            raise KeyError(f"no segment '{sid}' in transcript '{self.id}'") from None
 
     def quote(self, segment: Segment | str) -> str:
-        """The words of ``segment`` (the raw text between its offsets, stripped)."""
+        """The raw words of ``segment`` (the text between its offsets, stripped): for
+        reports use :func:`cxresearch.qual.transcripts.quote`, which scrubs personal data
+        and subtitle markup."""
         s = self.segment(segment) if isinstance(segment, str) else segment
         return self.text[s.start:s.end].strip()
 
@@ -159,8 +167,12 @@ class Codebook:
     languages: tuple[str, ...] = ("nl", "en")
     source: str | None = None
 
+    @cached_property
+    def _by_id(self) -> dict[str, Code]:
+        return {c.id: c for c in self.codes}
+
     def __contains__(self, cid: object) -> bool:
-        return any(c.id == cid for c in self.codes)
+        return cid in self._by_id
 
     def __iter__(self) -> Iterator[Code]:
         return iter(self.codes)
@@ -169,10 +181,10 @@ class Codebook:
         return len(self.codes)
 
     def code(self, cid: str) -> Code:
-        for c in self.codes:
-            if c.id == cid:
-                return c
-        raise KeyError(f"no code '{cid}' in the codebook")
+        try:
+            return self._by_id[cid]
+        except KeyError:
+            raise KeyError(f"no code '{cid}' in the codebook") from None
 
     def ids(self) -> list[str]:
         return [c.id for c in self.codes]
@@ -185,18 +197,22 @@ class Codebook:
         parts: list[str] = []
         seen: set[str] = set()
         current: str | None = cid
-        while current is not None and current not in seen:
+        while current is not None and current not in seen and current in self:
             seen.add(current)
             c = self.code(current)
-            parts.append(c.name.get(lang, c.id) if lang else c.id)
+            name = c.name.get(lang) or next(iter(c.name.values()), c.id) if lang else c.id
+            parts.append(name)
             current = c.parent
         return sep.join(reversed(parts))
 
     def descendants(self, cid: str) -> list[str]:
-        """``cid`` and every code below it."""
-        out = [cid]
-        for child in self.children(cid):
-            out += self.descendants(child.id)
+        """``cid`` and every code below it (each once, even in a cyclic codebook)."""
+        out, todo = [cid], [cid]
+        while todo:
+            for child in self.children(todo.pop(0)):
+                if child.id not in out:
+                    out.append(child.id)
+                    todo.append(child.id)
         return out
 
 

@@ -18,6 +18,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
     ".journey_map": ("journey_map",),
     ".plots": ("likert_bars", "nps_distribution", "before_after"),
     ".operations": ("contact_heatmap", "quadrant_plot"),
+    ".qual": ("cooccurrence_heatmap",),
     "._common": ("save_figure",),
 }
 _WHERE = {name: module for module, names in _MODULES.items() for name in names}
@@ -30,6 +31,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .journey_map import journey_map
     from .operations import contact_heatmap, quadrant_plot
     from .plots import before_after, likert_bars, nps_distribution
+    from .qual import cooccurrence_heatmap
 
 
 def __getattr__(name: str) -> Any:

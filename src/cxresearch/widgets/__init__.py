@@ -22,6 +22,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
     ".survey": ("SurveyDesigner",),
     ".journey": ("JourneyDesigner",),
     ".compare": ("CompareHelper",),
+    ".coding": ("CodingWidget",),
     ".present": ("present", "present_command"),
 }
 _WHERE = {name: module for module, names in _MODULES.items() for name in names}
@@ -29,6 +30,7 @@ _WHERE = {name: module for module, names in _MODULES.items() for name in names}
 __all__ = sorted(_WHERE)
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .coding import CodingWidget
     from .compare import CompareHelper
     from .journey import JourneyDesigner
     from .present import present, present_command
