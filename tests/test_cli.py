@@ -130,7 +130,8 @@ def test_written_files_get_normal_permissions(tmp_path: Path) -> None:
 def test_validate_a_study_folder(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["survey", "validate", str(EXAMPLE)]) == 0
     out = capsys.readouterr().out
-    assert out.count("ok ") == len(bundled_instruments()) + 1  # and the journey
+    assert out.count("ok ") == len(bundled_instruments()) + 2  # and the journey, interviews
+    assert "codebook.yaml: 27 codes; 6 transcripts; 2 coder file(s)" in out
     assert "journey 'insurer-claims', 5 stages, 11 touchpoints, 3 moments of truth" in out
 
 

@@ -49,7 +49,7 @@ def _instrument_files(paths: Sequence[str]) -> list[Path]:
                 inside += sorted(p for p in (path / "instruments").iterdir()
                                  if p.suffix.lower() in (".yaml", ".yml", ".xlsx", ".xls"))
             found += [p for p in inside if p.name not in ("study.yaml", "journey.yaml",
-                                                          "roadmap.yaml")]
+                                                          "roadmap.yaml", "codebook.yaml")]
         elif path.name not in _JOURNEY_NAMES:
             found.append(path)
     return found
@@ -155,9 +155,37 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         ok, entry = _validate_journey(path, with_links, checked, printed, args.json)
         report.append(entry)
         failed += not ok
+    for raw in args.paths:  # a study folder's interviews: codebook and coder files
+        folder = Path(raw)
+        if folder.is_dir() and (folder / "codebook.yaml").is_file():
+            ok, entry = _validate_interviews(folder, args.json)
+            report.append(entry)
+            failed += not ok
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
     return 1 if failed else 0
+
+
+def _validate_interviews(folder: Path, as_json: bool) -> tuple[bool, dict[str, object]]:
+    """Read the study's transcripts, codebook and coder files together (every coder file
+    checked against its transcript version)."""
+    from .qual.exchange import read_study_qual
+    from .qual.model import QualError
+
+    where = folder / "codebook.yaml"
+    try:
+        transcripts, codebook, codings = read_study_qual(folder)
+    except QualError as exc:
+        if not as_json:
+            print(f"error: {exc}")
+            print(f"FAIL {where}: the interviews cannot be read together")
+        return False, {"file": str(where), "ok": False, "kind": "interviews",
+                       "problems": [{"message": str(exc)}]}
+    coders = sorted({c.coder for c in codings})
+    if not as_json:
+        print(f"ok   {where}: {len(codebook)} codes; {len(transcripts)} transcripts; "
+              f"{len(coders)} coder file(s) ({', '.join(coders) or 'none'})")
+    return True, {"file": str(where), "ok": True, "kind": "interviews", "problems": []}
 
 
 def _refuse_own_source(source: Path, out: Path) -> None:
@@ -248,6 +276,21 @@ def _cmd_run(args: argparse.Namespace) -> int:
     result = run_study(args.study, reports=args.reports)
     print(result.summary())
     return 0 if result.ok else 1
+
+
+def _cmd_qual_export(args: argparse.Namespace) -> int:
+    from .qual.exchange import export_study
+
+    path = export_study(args.study, args.to, args.output, lang=args.lang)
+    print(f"wrote {path}")
+    return 0
+
+
+def _cmd_qual_import(args: argparse.Namespace) -> int:
+    from .qual.exchange import import_into_study
+
+    print(import_into_study(args.file, args.study, lang=args.lang).summary())
+    return 0
 
 
 def _parameter(text: str) -> tuple[str, object]:
@@ -362,6 +405,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reports", default="reports", metavar="DIR",
                    help="where reports go (default: ./reports)")
     p.set_defaults(func=_cmd_run)
+
+    qual = sub.add_parser("qual", help="exchange interviews with QDA tools (REFI-QDA)",
+                          description="Move a study's transcripts, codebook and coding to "
+                          "and from NVivo, ATLAS.ti, MAXQDA and QualCoder (REFI-QDA .qdpx "
+                          "projects and .qdc codebooks).")
+    qsub = qual.add_subparsers(dest="qual_command", metavar="ACTION")
+    qsub.required = True
+    p = qsub.add_parser("export", help="write the study's interviews as .qdpx or its "
+                        "codebook as .qdc",
+                        description="Read transcripts/, codebook.yaml and coding/*.yaml "
+                        "(each coder file checked against its transcript's version) and "
+                        "write a REFI-QDA project or codebook.")
+    p.add_argument("study", metavar="STUDY", help="the study folder")
+    p.add_argument("--to", required=True, choices=["qdpx", "qdc"], help="the format")
+    p.add_argument("-o", "--output", required=True, metavar="FILE",
+                   help="the file to write (.qdpx or .qdc)")
+    p.add_argument("--lang", default="en", choices=["nl", "en"],
+                   help="language of the code names in the file (default en)")
+    p.set_defaults(func=_cmd_qual_export)
+    p = qsub.add_parser("import", help="read a .qdpx or .qdc into a study folder",
+                        description="Write the transcripts, case attributes, codebook and "
+                        "each coder's codings of a REFI-QDA file into STUDY; files that "
+                        "exist are never overwritten; what could not be carried over is "
+                        "listed.")
+    p.add_argument("file", metavar="FILE", help="a .qdpx project or .qdc codebook")
+    p.add_argument("study", metavar="STUDY", help="the study folder to write into")
+    p.add_argument("--lang", default="en", choices=["nl", "en"],
+                   help="language of code names that the file does not say (default en)")
+    p.set_defaults(func=_cmd_qual_import)
 
     p = sub.add_parser("present", help="serve a notebook as an app without code (Voila)",
                        description="Serve a notebook as a Voila app: outputs and widgets, no "

@@ -108,10 +108,14 @@ def _check_transcripts(transcripts: Any, argument: str = "transcripts"
 
 
 def _check_codings(codings: Any, argument: str = "codings") -> list[Coding]:
-    """A list of :class:`Coding`."""
+    """A list of :class:`Coding`; a mapping coder -> codings (as ``all_codings`` gives)
+    is flattened."""
     if isinstance(codings, Coding):
         return [codings]
-    if isinstance(codings, (str, bytes, Mapping)) or not isinstance(codings, Iterable):
+    if isinstance(codings, Mapping):
+        codings = [c for part in codings.values() for c in
+                   ([part] if isinstance(part, Coding) else part)]
+    if isinstance(codings, (str, bytes)) or not isinstance(codings, Iterable):
         raise QualError(f"{argument} must be a list of Coding objects (one per coder and "
                         f"transcript, as the coder-file reader returns them), not "
                         f"{shown(codings)}")

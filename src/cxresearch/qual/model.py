@@ -28,8 +28,9 @@ RESPONDENT_TYPES = ("customer", "employee")
 CASE_ATTRIBUTES = ("respondent_type", "segment", "team", "wave", "language")
 """The case attributes every transcript may carry (others are allowed too)."""
 
-SEGMENT_KINDS = ("turn", "sentence")
-"""How a transcript is cut into segments: speaker turns, or sentences within turns."""
+SEGMENT_KINDS = ("turn", "sentence", "selection")
+"""How a transcript is cut into segments: speaker turns, sentences within turns, or
+selections made in another tool (read from a REFI-QDA project)."""
 
 
 class QualError(CxResearchError):

@@ -607,9 +607,12 @@ def _add_span(text: str, a: int, b: int, spans: list[tuple[int, int]]) -> None:
         spans.append((a + lead, a + lead + len(stripped)))
 
 
+_READ_KINDS = tuple(k for k in SEGMENT_KINDS if k != "selection")  # made by other tools
+
+
 def _check_segment(segment: object) -> None:
-    if segment not in SEGMENT_KINDS:
-        raise QualError(f"segment must be one of {', '.join(map(repr, SEGMENT_KINDS))}, not "
+    if segment not in _READ_KINDS:
+        raise QualError(f"segment must be one of {', '.join(map(repr, _READ_KINDS))}, not "
                         f"{segment!r}", where="segment")
 
 
