@@ -107,6 +107,10 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_scrubber.py
 	$(BIN)/python benchmarks/bench_responses.py
 	$(BIN)/python benchmarks/bench_bootstrap.py
+	$(BIN)/python benchmarks/bench_drivers.py
+	$(BIN)/python benchmarks/bench_journey_map.py
+	$(BIN)/python benchmarks/bench_qual_import.py
+	$(BIN)/python benchmarks/bench_qual_analysis.py
 	$(BIN)/python benchmarks/sim_coverage.py --quick
 
 clean:
