@@ -43,3 +43,23 @@ def bundled_instruments() -> list[Path]:
 
 def java_available() -> bool:
     return shutil.which("java") is not None
+
+
+def copy_study(name: str, target: Path) -> Path:
+    """A copy of an example study to run (the run writes findings and verdicts into it)."""
+    folder = target / name
+    shutil.copytree(ROOT / "surveys" / name, folder,
+                    ignore=shutil.ignore_patterns("clean", "findings-log.jsonl"))
+    (folder / "data" / "clean").mkdir(exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def insurer_run(tmp_path_factory: pytest.TempPathFactory) -> object:
+    """One full run of the insurer example study (notebooks, reports, record), shared by
+    the tests that read its output; about 40 s."""
+    from cxresearch.study.runner import run_study
+
+    root = tmp_path_factory.mktemp("insurer-run")
+    study = copy_study("insurer-claims", root)
+    return run_study(study, reports=root / "reports", run_id="first", progress=False)

@@ -273,9 +273,31 @@ def _cmd_key_new(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     from .study.runner import run_study
 
-    result = run_study(args.study, reports=args.reports)
+    result = run_study(args.study, reports=args.reports, lang=args.lang, wave=args.wave,
+                       run_id=args.run_id, pdf=not args.no_pdf)
     print(result.summary())
     return 0 if result.ok else 1
+
+
+def _cmd_plan_lock(args: argparse.Namespace) -> int:
+    from .study.plan import lock_plan
+
+    path = lock_plan(args.study, force=args.force)
+    print(f"locked the plan: {path}")
+    return 0
+
+
+def _cmd_plan_check(args: argparse.Namespace) -> int:
+    from .study.plan import load_plan, plan_status
+
+    plan = load_plan(args.study)
+    status = plan_status(args.study)
+    print(f"plan '{plan.id}': {len(plan.hypotheses)} hypotheses, "
+          f"{len(plan.notebooks)} notebooks, waves {', '.join(plan.design.waves) or '-'}")
+    print(f"locked: {status.locked_at}" if status.locked else "not locked")
+    for d in status.deviations:
+        print(f"deviation ({d.kind}): {d.message.get(args.lang, '')}")
+    return 0
 
 
 def _cmd_qual_export(args: argparse.Namespace) -> int:
@@ -397,14 +419,40 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace an existing key")
     p.set_defaults(func=_cmd_key_new)
 
-    p = sub.add_parser("run", help="run a study's main job and write its report",
-                       description="Validate and export every instrument of the study and "
-                       "render its printable questionnaires, under reports/<study>/<run>/.")
+    p = sub.add_parser("run", help="run a study: its notebooks, reports and run record",
+                       description="Check the plan, export every instrument, execute the "
+                       "study's notebooks (study.yaml 'notebooks:') with papermill, and "
+                       "write reports/<study>/<run>/: the executed notebooks, a client "
+                       "report (HTML and PDF, no code), a researcher report (with code), "
+                       "findings.jsonl and run.json. A failed notebook stops the run.")
     p.add_argument("study", nargs="?", default=None, metavar="STUDY",
                    help="study folder (default: the bundled example surveys/insurer-claims)")
     p.add_argument("--reports", default="reports", metavar="DIR",
                    help="where reports go (default: ./reports)")
+    p.add_argument("--lang", default="en", choices=["nl", "en"],
+                   help="language of the notebooks and reports (default en)")
+    p.add_argument("--wave", default=None, metavar="N",
+                   help="passed to every notebook as the parameter wave")
+    p.add_argument("--run-id", default=None, metavar="ID",
+                   help="name of the run folder (default: the UTC start time and language)")
+    p.add_argument("--no-pdf", action="store_true",
+                   help="do not print the client report to PDF")
     p.set_defaults(func=_cmd_run)
+
+    plan = sub.add_parser("plan", help="fix the study plan before data arrive",
+                          description="The study plan (study.yaml): lock it before data "
+                          "arrive; later runs list every deviation from the locked plan.")
+    psub = plan.add_subparsers(dest="plan_command", metavar="ACTION")
+    psub.required = True
+    p = psub.add_parser("lock", help="freeze the plan (hash and time in study.lock.json)")
+    p.add_argument("study", metavar="STUDY", help="the study folder")
+    p.add_argument("--force", action="store_true",
+                   help="lock again (the earlier lock is kept in the lock's history)")
+    p.set_defaults(func=_cmd_plan_lock)
+    p = psub.add_parser("check", help="read the plan and list deviations from the lock")
+    p.add_argument("study", metavar="STUDY", help="the study folder")
+    p.add_argument("--lang", default="en", choices=["nl", "en"], help="language (default en)")
+    p.set_defaults(func=_cmd_plan_check)
 
     qual = sub.add_parser("qual", help="exchange interviews with QDA tools (REFI-QDA)",
                           description="Move a study's transcripts, codebook and coding to "
