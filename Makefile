@@ -111,6 +111,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_journey_map.py
 	$(BIN)/python benchmarks/bench_qual_import.py
 	$(BIN)/python benchmarks/bench_qual_analysis.py
+	$(BIN)/python benchmarks/bench_study.py
 	$(BIN)/python benchmarks/sim_coverage.py --quick
 
 clean:
