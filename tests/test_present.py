@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_parameterised_copy_sets_lang_after_the_parameters_cell(tmp_path: Path) -> None:
     source = tmp_path / "03.ipynb"
-    shutil.copy(ROOT / "notebooks" / "03-journey-map-and-moments-of-truth.ipynb", source)
+    shutil.copy(ROOT / "notebooks" / "03_journey_map.ipynb", source)
     copy = parameterised_copy(source, {"lang": "nl"})
     try:
         assert copy.parent == source.parent and copy.name.endswith(".present.ipynb")
@@ -26,7 +26,7 @@ def test_parameterised_copy_sets_lang_after_the_parameters_cell(tmp_path: Path) 
         assert tags[at + 1] == ["injected-parameters"]
         assert 'lang = "nl"' in cells[at + 1].source
         assert nbformat.read(source, as_version=4).cells == nbformat.read(
-            ROOT / "notebooks" / "03-journey-map-and-moments-of-truth.ipynb", as_version=4).cells
+            ROOT / "notebooks" / "03_journey_map.ipynb", as_version=4).cells
     finally:
         copy.unlink()
 

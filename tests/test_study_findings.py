@@ -58,7 +58,7 @@ def _run_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str = "run-1
 def test_a_finding_carries_the_verdict_and_its_evidence(verdict: stats.Verdict) -> None:
     record = finding(verdict, hypothesis="h1_first_call", touchpoint="first_call",
                      metric="touchpoint_satisfaction", quotes=["Q-c01-t0010"],
-                     notebook="02-did-it-make-a-difference.ipynb")
+                     notebook="04_did_it_make_a_difference.ipynb")
     assert record["format"] == FORMAT and record["run_id"] is None
     assert record["statement"] == {"nl": verdict.verdict("nl"), "en": verdict.verdict("en")}
     assert record["verdict"] == {"conclusion": verdict.conclusion,
@@ -70,7 +70,7 @@ def test_a_finding_carries_the_verdict_and_its_evidence(verdict: stats.Verdict) 
         "ci_high": verdict.ci_high, "level": 0.95, "p_value": verdict.p_value,
         "n": verdict.n, "method": verdict.method, "sesoi": 0.3}
     assert record["quotes"] == ["Q-c01-t0010"] and record["hypothesis"] == "h1_first_call"
-    assert record["notebook"] == "02-did-it-make-a-difference.ipynb"
+    assert record["notebook"] == "04_did_it_make_a_difference.ipynb"
     assert record["time"].endswith("+00:00") and record["id"].startswith("F-memory-")
 
 

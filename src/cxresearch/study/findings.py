@@ -17,7 +17,7 @@ One line of ``findings.jsonl`` (wrapped here; on disk it is one line)::
 
     {"format": "cxresearch-finding/1", "id": "F-20261123T101500Z-3f9c2a1b",
      "run_id": "20261123T101500Z", "time": "2026-11-23T10:16:02+00:00",
-     "notebook": "02-did-it-make-a-difference.ipynb", "hypothesis": "h1_first_call",
+     "notebook": "04_did_it_make_a_difference.ipynb", "hypothesis": "h1_first_call",
      "statement": {"nl": "...", "en": "..."},
      "verdict": {"conclusion": "improvement", "text": {"nl": "...", "en": "..."}},
      "evidence": {"metric": "touchpoint_satisfaction", "outcome": "sat_call",

@@ -33,7 +33,7 @@ def _check_notebook(notebook: str | Path) -> Path:
     path = Path(notebook)
     if not path.exists():
         raise PresentError(f"{path}: no such notebook; give the path of an .ipynb file, e.g. "
-                           "notebooks/03-journey-map-and-moments-of-truth.ipynb")
+                           "notebooks/03_journey_map.ipynb")
     if path.suffix != ".ipynb":
         raise PresentError(f"{path}: not a notebook (.ipynb)")
     return path
