@@ -9,6 +9,9 @@ from typing import Callable
 
 import pytest
 
+# The browser fixtures (headless chromium, JupyterLab, Voila), registered once for the suite
+from browser_harness import browser, lab, screenshot, voila, workspace  # noqa: F401
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "surveys" / "insurer-claims"
 REAL_FORMS = Path(__file__).resolve().parent / "data" / "real-forms"

@@ -15,8 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from harness import (Server, browser, lab, open_in_lab, screenshot, voila,  # noqa: F401
-                     wait_idle, workspace)  # type: ignore[import-not-found]
+from browser_harness import Server, open_in_lab, wait_idle  # type: ignore[import-not-found]
 
 pytestmark = pytest.mark.browser
 
@@ -233,7 +232,7 @@ def test_journey_designer_redraws_the_map(workspace: Path, lab: Server, browser:
 
 def test_cxresearch_present_serves_the_designer_in_dutch(workspace: Path, browser: Any,
                                                          screenshot: Any) -> None:
-    from harness import BIN, Server, free_port, jupyter_env  # type: ignore[import-not-found]
+    from browser_harness import BIN, Server, free_port, jupyter_env  # type: ignore[import-not-found]
 
     copies = set((workspace / "notebooks").glob("*.present.ipynb"))  # other tests' copies
     port = free_port()

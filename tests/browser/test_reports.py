@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from harness import browser, screenshot  # noqa: F401  # type: ignore[import-not-found]
 
 pytestmark = pytest.mark.browser
 

@@ -5,8 +5,9 @@ The fixtures are skipped, saying why, when chromium or playwright is missing (``
 test`` installs chromium with apt-get when it can). Servers run in their own process
 group and are stopped with their kernels. Screenshots go to ``<tmp>/screens`` and, when
 the environment variable ``CX_SCREENSHOTS`` names a folder, there too (to look at them).
-The test modules import the fixtures from here (a second conftest.py would shadow the
-suite's own when other tests import it by name).
+tests/conftest.py registers the fixtures once for the whole suite (a second conftest.py
+in tests/browser would shadow the suite's own when other tests import it by name, and a
+fixture imported into two test modules would start two playwright sessions).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import pytest
 
 TOKEN = "cx-browser-test"
 BIN = Path(sys.executable).parent
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
