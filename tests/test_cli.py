@@ -192,6 +192,9 @@ def test_run_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     from conftest import copy_study
 
     study = copy_study("insurer-claims", tmp_path)
+    assert main(["plan", "check", str(study)]) == 0  # the example ships locked
+    assert "locked: 20" in capsys.readouterr().out
+    (study / "study.lock.json").unlink()
     assert main(["plan", "check", str(study)]) == 0
     assert "not locked" in capsys.readouterr().out
     assert main(["plan", "lock", str(study)]) == 0

@@ -541,7 +541,8 @@ def test_a_smallest_effect_changed_through_smallest_effects(tmp_path: Path,
                                                             notebooks: Path) -> None:
     folder = tmp_path / "insurer"
     shutil.copytree(ROOT / "surveys" / "insurer-claims", folder,
-                    ignore=shutil.ignore_patterns("data", "transcripts", "coding"))
+                    ignore=shutil.ignore_patterns("data", "transcripts", "coding",
+                                                  "study.lock.json"))  # lock anew here
     lock_plan(folder, notebooks_dir=notebooks)
     edit(folder, "  sat_call: 0.3", "  sat_call: 0.5")
     status = plan_status(folder, notebooks_dir=notebooks)
