@@ -46,6 +46,9 @@ def test_the_run_record(insurer_run: Any) -> None:
     assert record["parameters"]["lang"] == "en" and record["exclusions"]
     assert all(n["status"] == "ok" and n["seconds"] > 0 for n in record["notebooks"])
     assert record["versions"]["pandas"] and record["ok"] is True
+    # the notebooks used the planned tests: no "test changed" deviation
+    assert not [d for d in record["deviations"] if d["kind"] == "test_changed"], \
+        record["deviations"]
 
 
 def test_findings_are_logged_in_the_study(insurer_run: Any) -> None:

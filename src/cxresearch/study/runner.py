@@ -346,7 +346,7 @@ def _tests_used(findings: Path) -> dict[str, str]:
     used: dict[str, str] = {}
     for f in read_findings(findings):
         hyp = f.get("hypothesis")
-        metric = (f.get("evidence") or {}).get("metric")
+        metric = (f.get("evidence") or {}).get("test")  # the comparison made, as the plan names it
         if hyp and metric:
             used[str(hyp)] = str(metric)
     return used
